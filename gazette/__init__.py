@@ -1,0 +1,7 @@
+"""gazette: a static site generator for a curated collection of Chinese news articles.
+
+The modules follow the pipeline: read -> clean -> split -> extract -> importer (seeds to
+content/) -> content (front matter to the model) -> model -> render -> search -> output.
+"""
+
+__version__ = "0.1.0"

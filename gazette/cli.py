@@ -1,0 +1,105 @@
+"""Command line: build (default), import, check, serve, new."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import GazetteError, Report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the article collection into a static site.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+    parser.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
+    parser.add_argument("--base-url", help="absolute URL of the published site, e.g. https://user.github.io/repo/")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="import new seeds, then build public/ (the default)")
+    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    imp = sub.add_parser("import", help="turn seeds into content/*.md drafts (never over your edits)")
+    imp.add_argument("files", nargs="*", type=Path, help="seed files (default: all of seeds/)")
+    imp.add_argument("--json", action="store_true", help="write nothing; print the articles as JSON")
+    sub.add_parser("check", help="validate content, settings and layouts without writing public/")
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on changes")
+    serve.add_argument("--port", type=int, default=8000)
+    new = sub.add_parser("new", help="create a new content file to fill in")
+    new.add_argument("slug", help="file name for content/SLUG.md (ASCII letters, digits, '-')")
+    return parser
+
+
+def _print_report(report: Report) -> None:
+    for line in report.info:
+        print(line)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .pipeline import Project  # imported late: --help stays fast
+    project = Project(args.root.resolve(), args.out.resolve() if args.out else None, args.base_url)
+    report = Report()
+    command = args.command or "build"
+    try:
+        code = _run(command, args, project, report)
+    except GazetteError as exc:
+        report.error(exc)
+        code = 1
+    except KeyboardInterrupt:
+        print("interrupted: public/ is unchanged", file=sys.stderr)
+        return 130
+    _print_report(report)
+    return 1 if report.errors else code
+
+
+def _run(command: str, args, project, report: Report) -> int:
+    from . import pipeline
+    from .importer import drafts_as_json, import_seeds, seed_files
+
+    if command == "build":
+        result = pipeline.build(project, report, force=getattr(args, "force", False))
+        for path in result.imported:
+            report.info.append(f"imported {path.relative_to(project.root)}")
+        if report.errors:
+            report.info.append(f"build failed: {len(report.errors)} errors; {project.public.name}/ left as it was")
+        elif result.skipped:
+            report.info.append(f"nothing changed: {result.articles} articles, {result.pages} pages ({result.seconds:.2f} s)")
+        else:
+            report.info.append(f"built {result.articles} articles, {result.pages} pages, {len(report.warnings)} warnings"
+                               f" in {result.seconds:.1f} s{'' if result.indexed else ' (search index unchanged)'}")
+        return 0
+    if command == "import":
+        files = [f.resolve() for f in args.files] or seed_files(project.seeds)
+        if args.json:
+            print(json.dumps(drafts_as_json(files, report), ensure_ascii=False, indent=2))
+            return 0
+        written = import_seeds(files, project.content, report)
+        report.info.append(f"wrote {len(written)} content files")
+        return 0
+    if command == "check":
+        count = pipeline.check(project, report)
+        report.info.append(f"checked {count} articles: {len(report.errors)} errors, {len(report.warnings)} warnings")
+        return 0
+    if command == "serve":
+        from .serve import serve
+        return serve(project, args.port)
+    if command == "new":
+        return _new(project, args.slug, report)
+    raise GazetteError(f"unknown command {command!r}")
+
+
+def _new(project, slug: str, report: Report) -> int:
+    from .content import SLUG
+    if not SLUG.match(slug):
+        raise GazetteError(f"{slug!r} is not a valid slug", hint="use lowercase ASCII letters, digits and '-'")
+    path = project.content / f"{slug}.md"
+    if path.exists():
+        raise GazetteError("file exists already", path)
+    project.content.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\ntitle: 标题\ncity: 沈阳\ndate: 2020-01-01\nsource: 来源\n---\n\n正文。\n", encoding="utf-8")
+    report.info.append(f"created {path.relative_to(project.root)}: fill it in, then run make")
+    return 0

@@ -1,0 +1,117 @@
+"""content/*.md to Article: every field checked, every problem named with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from difflib import get_close_matches
+from pathlib import Path
+
+from . import frontmatter, gazetteer
+from .errors import GazetteError, Report
+from .model import Article
+from .script import HANS, HANT, detect_script
+
+REQUIRED = ("title", "city", "date", "source")
+STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision")
+LIST_FIELDS = ("captions", "review")
+KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def field_line(head_lines: list[str], key: str) -> int:
+    """Line number in the file of `key:` in the front matter (the file's line 1 is `---`)."""
+    for i, line in enumerate(head_lines):
+        if line.startswith(f"{key}:"):
+            return i + 2
+    return 2
+
+
+def load_article(path: Path, root: Path, report: Report) -> Article | None:
+    """One content file as an Article; problems are added to `report` and None returned."""
+    try:
+        meta, body, _, text = frontmatter.read(path)
+    except GazetteError as exc:
+        report.error(exc)
+        return None
+    head = text.split("\n")[1:]
+    rel = _rel(path, root)
+    problems: list[GazetteError] = []
+
+    def problem(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(GazetteError(message, rel, field_line(head, key), hint))
+
+    slug = path.stem
+    if not SLUG.match(slug) or ".." in slug:
+        problems.append(GazetteError(f"file name {path.name!r} is not a valid slug", rel, None,
+                                     "use lowercase ASCII letters, digits and '-'"))
+    for key in REQUIRED:
+        if key not in meta:
+            problem(key, f"missing required field `{key}`", f"add `{key}: …` to the front matter")
+    for key in STRING_FIELDS:
+        if meta.get(key) is not None and not isinstance(meta[key], (str, int)) or isinstance(meta.get(key), bool):
+            problem(key, f"`{key}` must be text, not {type(meta[key]).__name__}")
+    for key in LIST_FIELDS:
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problem(key, f"`{key}` must be a list of texts")
+    if "title" in meta and not str(meta.get("title") or "").strip():
+        problem("title", "`title` is empty")
+    if "source" in meta and not str(meta.get("source") or "").strip():
+        problem("source", "`source` is empty")
+    date = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
+    if "date" in meta and meta["date"] is None:
+        report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
+    city = meta.get("city")
+    places = gazetteer.load()
+    if isinstance(city, str) and city not in places.known_places:
+        near = get_close_matches(city, sorted(places.known_places), n=1, cutoff=0.3)
+        problem("city", f"unknown city {city!r}", f"did you mean {near[0]!r}?" if near else
+                "a prefecture-level city of Liaoning, 辽宁 or 全国")
+    script = meta.get("script")
+    if script is not None and script not in (HANS, HANT):
+        problem("script", f"`script` must be {HANS} or {HANT}, not {script!r}")
+    for key in sorted(set(meta) - KNOWN):
+        report.warn(f"unknown field `{key}` (kept, not shown)", rel, field_line(head, key))
+    if problems:
+        for p in problems:
+            report.error(p)
+        return None
+    text_fields = {k: (str(meta[k]).strip() if meta.get(k) is not None else None) for k in STRING_FIELDS}
+    return Article(
+        slug=slug, source_path=rel, title=text_fields["title"], city=text_fields["city"], date=date,
+        source=text_fields["source"], script=script or detect_script(body or text_fields["title"]),
+        body=body.strip() + "\n", subtitle=text_fields["subtitle"], district=text_fields["district"],
+        date_precision=text_fields["date_precision"] if date else None, author=text_fields["author"],
+        seed=text_fields["seed"], captions=tuple(meta.get("captions") or ()), review=tuple(meta.get("review") or ()),
+    )
+
+
+def _check_date(value, problem) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        problem(f"invalid date {value!r}", "write dates as YYYY-MM-DD, e.g. 2020-02-11")
+        return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def load_content(content_dir: Path, root: Path, report: Report) -> list[Article]:
+    articles = []
+    for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
+        article = load_article(path, root, report)
+        if article:
+            articles.append(article)
+    return articles

@@ -1,0 +1,193 @@
+"""Seeds to content/: one Markdown draft per article, never over a curator's edit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from . import frontmatter
+from .clean import clean_page
+from .errors import GazetteError, Report
+from .extract import Draft, assign_removed, build_draft, page_facts
+from .read import SeedText, read_seed, read_utf8
+from .split import split_page
+
+SIDECAR_SUFFIXES = (".yaml", ".yml")
+SIDECAR_FIELDS = {"title", "subtitle", "city", "district", "date", "date_precision", "source", "author",
+                  "script", "captions", "review"}
+FIELD_ORDER = ["title", "subtitle", "city", "district", "date", "date_precision", "source", "author",
+               "script", "seed", "seed_part", "seed_sha256", "captions", "review"]
+# A sidecar value settles the review note about that field.
+_SETTLES = {"title": "title:", "date": "date:", "source": "source:", "city": "city:"}
+SLUG_SYLLABLES = 8
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    if not seeds_dir.is_dir():
+        return []
+    return sorted(p for p in seeds_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix not in SIDECAR_SUFFIXES)
+
+
+def read_sidecar(seed_path: Path) -> dict:
+    for suffix in SIDECAR_SUFFIXES:
+        path = seed_path.with_suffix(suffix)
+        if path.is_file():
+            data = frontmatter.load_yaml(read_utf8(path), path) or {}
+            if not isinstance(data, dict):
+                raise GazetteError("a sidecar must be a mapping of `field: value` lines", path, 1)
+            unknown = sorted(set(data) - SIDECAR_FIELDS)
+            if unknown:
+                raise GazetteError(f"unknown field {unknown[0]!r} in sidecar", path, _key_line(path, unknown[0]),
+                                   hint="fields: " + ", ".join(sorted(SIDECAR_FIELDS)))
+            return data
+    return {}
+
+
+def _key_line(path: Path, key: str) -> int:
+    for i, line in enumerate(read_utf8(path).split("\n"), 1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:
+    """The articles of one seed, cleaned and labelled."""
+    cleaned = clean_page(seed.text)
+    blocks = split_page(cleaned.lines, cleaned.title_line is not None)
+    facts = page_facts(cleaned, "\n".join(ln.text for ln in cleaned.lines))
+    drafts = [build_draft(block, facts, seed.path.name, i) for i, block in enumerate(blocks, 1)]
+    if drafts:
+        assign_removed(drafts, blocks, cleaned.removed)
+    for part, draft in enumerate(drafts, 1):
+        draft.fields.update(seed=seed.path.name, seed_part=part, seed_sha256=seed.sha256)
+        _apply_sidecar(draft.fields, sidecar or {})
+        draft.fields = {k: draft.fields.get(k) for k in FIELD_ORDER}
+    return drafts
+
+
+def _apply_sidecar(fields: dict, sidecar: dict) -> None:
+    for key, value in sidecar.items():
+        fields[key] = value
+        if key == "date":
+            fields["date_precision"] = sidecar.get("date_precision")
+        if key in _SETTLES and fields.get("review") and key != "review":
+            fields["review"] = [r for r in fields["review"] if not r.startswith(_SETTLES[key])] or None
+
+
+def make_slug(fields: dict, taken: set[str]) -> str:
+    """ASCII, from date and title pinyin; fixed once written, so later imports never rename."""
+    date = fields.get("date")
+    prefix = date.isoformat() if date else "undated"
+    words = []
+    for token in lazy_pinyin(str(fields.get("title") or "")):
+        token = re.sub(r"[^a-z0-9]+", "-", token.lower()).strip("-")
+        if token:
+            words.append(token)
+    slug = "-".join([prefix] + words[:SLUG_SYLLABLES])
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+@dataclass
+class ContentIndex:
+    """Which content file holds which (seed, part), from the files' front matter."""
+
+    by_part: dict[tuple[str, int], Path] = field(default_factory=dict)
+    slugs: set[str] = field(default_factory=set)
+
+    @classmethod
+    def scan(cls, content_dir: Path, parsed: dict[Path, dict] | None = None) -> "ContentIndex":
+        index = cls()
+        for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
+            index.slugs.add(path.stem)
+            meta = (parsed or {}).get(path)
+            if meta is None:
+                try:
+                    meta = frontmatter.read(path)[0]
+                except GazetteError:
+                    continue  # a broken file is reported by the build, not here
+            if meta.get("seed") and meta.get("seed_part"):
+                index.by_part[(str(meta["seed"]), int(meta["seed_part"]))] = path
+        return index
+
+
+def import_seeds(paths: list[Path], content_dir: Path, report: Report,
+                 index: ContentIndex | None = None) -> list[Path]:
+    """Write drafts for the given seeds; returns the content files written."""
+    content_dir.mkdir(parents=True, exist_ok=True)
+    index = index or ContentIndex.scan(content_dir)
+    written: list[Path] = []
+    for path in paths:
+        try:
+            seed = read_seed(path)
+            drafts = drafts_for(seed, read_sidecar(path))
+        except GazetteError as exc:
+            report.error(exc)
+            continue
+        if not drafts:
+            report.warn("no article found in the seed", path)
+        for draft in drafts:
+            target = _write_draft(draft, content_dir, index, report)
+            if target:
+                written.append(target)
+        _report_removed(path, drafts, report)
+    return written
+
+
+def _write_draft(draft: Draft, content_dir: Path, index: ContentIndex, report: Report) -> Path | None:
+    key = (draft.fields["seed"], draft.fields["seed_part"])
+    existing = index.by_part.get(key)
+    text = frontmatter.dump(draft.fields, draft.body)
+    if existing is None:
+        slug = make_slug(draft.fields, index.slugs)
+        target = content_dir / f"{slug}.md"
+        index.slugs.add(slug)
+        index.by_part[key] = target
+        target.write_text(text, encoding="utf-8")
+        return target
+    old_text = read_utf8(existing)
+    try:
+        old_meta = frontmatter.parse(old_text, existing)[0]
+    except GazetteError:
+        old_meta = {}
+    if old_meta.get("seed_sha256") == draft.fields["seed_sha256"]:
+        return None  # seed unchanged: nothing to do
+    if frontmatter.is_pristine(old_text, old_meta):
+        existing.write_text(text, encoding="utf-8")
+        return existing
+    report.warn(f"the seed changed and so did this file: kept your edit; re-import by deleting the file",
+                existing)
+    return None
+
+
+def _report_removed(path: Path, drafts: list[Draft], report: Report) -> None:
+    kinds: dict[str, int] = {}
+    for draft in drafts:
+        for item in draft.removed:
+            kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+    if kinds:
+        summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+        report.info.append(f"{path.name}: {len(drafts)} articles; removed {summary} "
+                           f"(see `build.py import --json {path}`)")
+
+
+def drafts_as_json(paths: list[Path], report: Report) -> list[dict]:
+    out = []
+    for path in paths:
+        try:
+            seed = read_seed(path)
+            drafts = drafts_for(seed, read_sidecar(path))
+        except GazetteError as exc:
+            report.error(exc)
+            continue
+        for draft in drafts:
+            item = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in draft.fields.items()}
+            item.update(body=draft.body, removed=draft.removed)
+            out.append(item)
+    return out

@@ -1,0 +1,98 @@
+"""Writing the site: into a fresh folder beside public/, then swapped in at once.
+
+A build that fails or is killed never touches the published folder; the writer refuses two
+outputs at one path and any path outside the site.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from .errors import GazetteError
+
+_RENAME_EXCHANGE = 2
+
+
+class SiteWriter:
+    def __init__(self, final: Path):
+        self.final = final
+        self.staging = final.with_name(f".{final.name}.building-{os.getpid()}")
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        self.written: set[str] = set()
+
+    def path_for(self, rel: str) -> Path:
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not rel:
+            raise GazetteError(f"refusing to write outside the site: {rel!r}")
+        if rel in self.written:
+            raise GazetteError(f"two pages want the same output file: {rel}",
+                               hint="two articles or lists share a slug")
+        self.written.add(rel)
+        target = self.staging / pure
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        target = self.path_for(rel)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        target.write_bytes(data)
+
+    def copy_tree(self, source: Path, rel: str) -> None:
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                self.write(f"{rel}/{path.relative_to(source).as_posix()}", path.read_bytes())
+
+    def commit(self) -> None:
+        """Swap the staged site into place (atomically where the kernel can exchange names)."""
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        if not self.final.exists():
+            os.rename(self.staging, self.final)
+            return
+        if not _exchange(self.staging, self.final):
+            old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
+            os.rename(self.final, old)
+            os.rename(self.staging, self.final)
+            self.staging = old
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def clean_stale(final: Path) -> None:
+    """Remove staging folders left by builds that were killed."""
+    for stale in final.parent.glob(f".{final.name}.building-*"):
+        if not _alive(stale.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in final.parent.glob(f".{final.name}.old-*"):
+        if final.exists():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            os.rename(stale, final)  # killed between the two renames: the old site comes back
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,214 @@
+"""The build, in order: settings, import new seeds, parse all content, model, render, index, write.
+
+Everything is read and checked before anything is written; problems are collected in a
+Report and the build fails at the end, leaving the previous public/ as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, gazetteer
+from .content import load_content
+from .errors import GazetteError, Report
+from .importer import ContentIndex, import_seeds, seed_files
+from .model import Collection
+from .output import SiteWriter, clean_stale
+from .read import read_seed
+from .render import Renderer, article_path, indexed_script
+from .search import offline_doc, offline_index_script, run_pagefind, t2s_script
+from .settings import load_settings
+
+PACKAGE = Path(__file__).parent
+PAGEFIND_DIR = "pagefind"
+STAMP = ".gazette-build.json"
+
+
+@dataclass
+class Project:
+    root: Path
+    out: Path | None = None
+    base_url: str | None = None
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "site.yaml"
+
+    @property
+    def public(self) -> Path:
+        return self.out or self.root / "public"
+
+
+@dataclass
+class BuildResult:
+    articles: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+    indexed: bool = False
+    imported: list[Path] = field(default_factory=list)
+
+
+def inputs_hash(project: Project) -> str:
+    """Everything the output depends on: inputs, layouts, settings, the code and its data."""
+    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+    for folder in (project.seeds, project.content, project.layouts, PACKAGE):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    if project.settings_file.is_file():
+        digest.update(project.settings_file.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_stamp(public: Path) -> dict:
+    try:
+        return json.loads((public / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def import_new_seeds(project: Project, report: Report) -> list[Path]:
+    """Seeds that no content file comes from yet, or whose text changed, become drafts."""
+    seeds = seed_files(project.seeds)
+    if not seeds:
+        return []
+    index = ContentIndex.scan(project.content)
+    known = {}
+    for (seed, _part), path in index.by_part.items():
+        known.setdefault(seed, path)
+    pending = []
+    for path in seeds:
+        existing = known.get(path.name)
+        if existing is None:
+            pending.append(path)
+            continue
+        try:
+            sha = read_seed(path).sha256
+        except GazetteError as exc:
+            report.error(exc)
+            continue
+        if f"seed_sha256: {sha}" not in existing.read_text(encoding="utf-8", errors="replace"):
+            pending.append(path)
+    return import_seeds(pending, project.content, report, index) if pending else []
+
+
+def build(project: Project, report: Report, force: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    result = BuildResult()
+    clean_stale(project.public)
+    settings = load_settings(project.settings_file, report, project.base_url)
+    result.imported = import_new_seeds(project, report)
+    key = inputs_hash(project)
+    stamp = _read_stamp(project.public)
+    if not force and stamp.get("inputs") == key and report.ok:
+        result.skipped = True
+        result.articles, result.pages = stamp.get("articles", 0), stamp.get("pages", 0)
+        result.seconds = time.perf_counter() - started
+        return result
+    articles = load_content(project.content, project.root, report)
+    if not report.ok:
+        return result
+    collection = Collection.build(articles)
+    renderer = Renderer(project.layouts, settings, collection, gazetteer.load())
+    pages = renderer.all_pages()
+    pages.update(_seed_pages(project, renderer, collection, report))
+    writer = SiteWriter(project.public)
+    try:
+        for rel in sorted(pages):
+            writer.write(rel, pages[rel])
+        static = project.layouts / "static"
+        if static.is_dir():
+            writer.copy_tree(static, "static")
+        writer.write("static/t2s.js", t2s_script())
+        writer.write("search-index.js", offline_index_script([offline_doc(a) for a in collection.articles]))
+        index_key = _indexed_hash(pages, collection)
+        if stamp.get("index") == index_key and (project.public / PAGEFIND_DIR).is_dir():
+            writer.copy_tree(project.public / PAGEFIND_DIR, PAGEFIND_DIR)
+        else:
+            run_pagefind(writer.staging)
+            result.indexed = True
+        result.articles, result.pages = len(articles), len(pages)
+        writer.write(STAMP, json.dumps({"inputs": key, "index": index_key, "articles": result.articles,
+                                        "pages": result.pages}, sort_keys=True))
+        if not report.ok:
+            writer.abandon()
+            return result
+        writer.commit()
+    except BaseException:
+        writer.abandon()
+        raise
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _indexed_hash(pages: dict[str, str], collection: Collection) -> str:
+    """What Pagefind sees: the indexed article pages. Unchanged, the old index is reused."""
+    digest = hashlib.sha256()
+    for a in collection.articles:
+        path = article_path(a, indexed_script(a))
+        digest.update(path.encode() + b"\0" + pages[path].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _seed_pages(project: Project, renderer: Renderer, collection: Collection, report: Report) -> dict[str, str]:
+    by_seed: dict[str, list] = {}
+    for a in collection.articles:
+        if a.seed:
+            by_seed.setdefault(a.seed, []).append(a)
+    pages = {}
+    for name, articles in sorted(by_seed.items()):
+        path = project.seeds / name
+        if not path.is_file():
+            report.warn(f"seed {name!r} named by {articles[0].source_path} is not in seeds/")
+            continue
+        try:
+            text = read_seed(path).text
+        except GazetteError as exc:
+            report.error(exc)
+            continue
+        pages[f"seeds/{name}.html"] = renderer.seed_page(name, text, articles)
+    return pages
+
+
+def check(project: Project, report: Report) -> int:
+    """Validate everything without writing public/: returns the number of articles."""
+    load_settings(project.settings_file, report, project.base_url)
+    articles = load_content(project.content, project.root, report)
+    for path in seed_files(project.seeds):
+        try:
+            read_seed(path)
+        except GazetteError as exc:
+            report.error(exc)
+    if report.ok:
+        collection = Collection.build(articles)
+        try:
+            Renderer(project.layouts, load_settings(project.settings_file, Report(), project.base_url),
+                     collection, gazetteer.load()).all_pages()
+        except GazetteError as exc:
+            report.error(exc)
+    for a in articles:
+        for note in a.review:
+            report.warn(f"review: {note}", a.source_path)
+    return len(articles)
+
+
+def remove_output(project: Project) -> None:
+    shutil.rmtree(project.public, ignore_errors=True)

@@ -1,0 +1,263 @@
+"""Rendering: the model to pages (path -> text), with Jinja layouts and markdown-it.
+
+Every internal link is relative (`root` is the way back to the site's top from the page), so
+one build works at /, under /repo-name/ and from file://.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import yaml
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from pypinyin import lazy_pinyin
+
+from .errors import GazetteError
+from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
+from .model import Article, Collection
+from .script import HANS, HANT, convert
+from .settings import Settings
+
+DATA = Path(__file__).parent / "data"
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+UNDATED = "undated"
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def _validate_link(url: str) -> bool:
+    """Only web, mail and relative links: javascript:, data:, vbscript:, file: are dropped."""
+    scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
+    return scheme is None or (scheme.group(1).lower() + ":") in SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _validate_link
+    return md
+
+
+def render_markdown(text: str) -> Markup:
+    return Markup(markdown().render(text))
+
+
+def plain_text(markdown_text: str) -> str:
+    """Body text without Markdown syntax, for search indexes and descriptions."""
+    tokens = markdown().parse(markdown_text)
+    parts = [child.content for t in tokens if t.type == "inline" for child in (t.children or [])
+             if child.type in ("text", "code_inline")]
+    return " ".join(parts)
+
+
+# --- Formatting -------------------------------------------------------------------------------
+
+def format_date(article: Article) -> str:
+    d = article.date
+    if d is None:
+        return "日期不详"
+    if article.date_precision == "year":
+        return f"{d.year}年"
+    if article.date_precision == "month":
+        return f"{d.year}年{d.month}月"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def ascii_slug(text: str) -> str:
+    words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in lazy_pinyin(text)]
+    return "-".join(w for w in words if w) or "x"
+
+
+def year_slug(year: int | None) -> str:
+    return str(year) if year else UNDATED
+
+
+def alt_script(article: Article) -> str:
+    return HANT if article.script == HANS else HANS
+
+
+def article_path(article: Article, script: str | None = None) -> str:
+    if script is None or script == article.script:
+        return f"articles/{article.slug}.html"
+    return f"articles/{article.slug}.{'hant' if script == HANT else 'hans'}.html"
+
+
+def indexed_script(article: Article) -> str:
+    """The version search indexes: always the Simplified one (the index is zh-Hans)."""
+    return HANS
+
+
+def paginate(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def page_name(base: str, number: int) -> str:
+    return f"{base}.html" if number == 1 else f"{base}-{number}.html"
+
+
+# --- SVG: map and timeline --------------------------------------------------------------------
+
+@dataclass
+class MapPoint:
+    city: str
+    x: float
+    y: float
+    r: float
+    count: int
+    href: str
+
+
+@lru_cache(maxsize=1)
+def _map_data() -> dict:
+    return yaml.safe_load((DATA / "map.yaml").read_text(encoding="utf-8"))
+
+
+def map_points(collection: Collection, gazetteer: Gazetteer, width: int = 480, height: int = 400):
+    data = _map_data()
+    lon0, lon1, lat0, lat1 = 118.9, 125.9, 38.5, 43.7
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        scale = min(width / (lon1 - lon0), height / (lat1 - lat0))
+        return round((lon - lon0) * scale, 1), round((lat1 - lat) * scale, 1)
+
+    outline = " ".join(f"{x},{y}" for x, y in (project(*p) for p in data["outline"]))
+    most = max([len(v) for v in collection.by_city.values()] or [1])
+    points = []
+    for city, (lon, lat) in data["cities"].items():
+        count = len(collection.by_city.get(city, []))
+        x, y = project(lon, lat)
+        r = round(4 + 14 * math.sqrt(count / most), 1) if count else 3
+        points.append(MapPoint(city, x, y, r, count, f"cities/{gazetteer.city_slug(city)}.html"))
+    apart = [(c, len(collection.by_city.get(c, [])), f"cities/{gazetteer.city_slug(c)}.html")
+             for c in (NATIONAL, PROVINCE_WIDE) if collection.by_city.get(c)]
+    return {"outline": outline, "points": points, "apart": apart, "width": width, "height": height}
+
+
+def timeline_bars(collection: Collection, width: int = 640, height: int = 160):
+    counts: dict[tuple[int, int], int] = {}
+    for a in collection.articles:
+        if a.date and a.date_precision != "year":
+            counts[(a.date.year, a.date.month)] = counts.get((a.date.year, a.date.month), 0) + 1
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    months = []
+    y, m = first
+    while (y, m) <= last:
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    bar = width / len(months)
+    top = max(counts.values())
+    bars = []
+    for i, (y, m) in enumerate(months):
+        n = counts.get((y, m), 0)
+        h = round((height - 30) * n / top, 1)
+        bars.append({"x": round(i * bar, 1), "w": max(round(bar - 2, 1), 1), "h": h, "y": round(height - 20 - h, 1),
+                     "count": n, "label": f"{y}年{m}月", "year": y, "month": m,
+                     "tick": m == 1 or i == 0})
+    return {"bars": bars, "width": width, "height": height}
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+class Renderer:
+    def __init__(self, layouts: Path, settings: Settings, collection: Collection, gazetteer: Gazetteer):
+        self.settings = settings
+        self.collection = collection
+        self.gazetteer = gazetteer
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(date_zh=format_date, markdown=render_markdown, tojson_ascii=_tojson)
+        self.env.globals.update(
+            site=settings, article_path=article_path, year_slug=year_slug,
+            city_slug=gazetteer.city_slug, source_slug=self.source_slug, HANS=HANS, HANT=HANT)
+        self._source_slugs = _unique_slugs(list(collection.by_source))
+
+    def source_slug(self, source: str) -> str:
+        return self._source_slugs[source]
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise GazetteError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno)
+        except jinja2.TemplateNotFound:
+            raise GazetteError(f"template {name!r} not found in layouts/")
+
+    def page(self, template_name: str, path: str, lang: str = HANS, **context) -> str:
+        depth = path.count("/")
+        root = "../" * depth or "./"
+        try:
+            return self.template(template_name).render(root=root, path=path, lang=lang, **context)
+        except jinja2.TemplateError as exc:
+            raise GazetteError(f"template error: {exc}", f"layouts/{template_name}")
+
+    def all_pages(self) -> dict[str, str]:
+        c = self.collection
+        pages = {"index.html": self.page("index.html", "index.html", collection=c,
+                                         newest=c.articles[:self.settings.home_count],
+                                         map=map_points(c, self.gazetteer), timeline=timeline_bars(c)),
+                 "search.html": self.page("search.html", "search.html", collection=c),
+                 "404.html": self.page("404.html", "404.html"),
+                 "robots.txt": self.page("robots.txt", "robots.txt")}
+        for a in c.articles:
+            for script in (a.script, alt_script(a)):
+                path = article_path(a, script)
+                html = self.page("article.html", path, lang=script, article=a, script=script,
+                                 indexed=script == indexed_script(a), collection=c,
+                                 chrome_lang=HANS if script == a.script == HANT else script)
+                pages[path] = html if script == a.script else convert(html, script)
+        pages.update(self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,
+                                 extra={"map": map_points(c, self.gazetteer)}))
+        pages.update(self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)},
+                                 months=True))
+        pages.update(self._lists("sources", "来源", c.by_source, self.source_slug))
+        if self.settings.absolute:
+            pages["feed.xml"] = self.page("feed.xml", "feed.xml", articles=c.articles[:self.settings.feed_count])
+            pages["sitemap.xml"] = self.page("sitemap.xml", "sitemap.xml", paths=sorted(
+                p for p in pages if p.endswith(".html") and p != "404.html"))
+        return pages
+
+    def _lists(self, kind: str, label: str, groups: dict, slug, extra: dict | None = None,
+               months: bool = False) -> dict[str, str]:
+        pages = {f"{kind}.html": self.page("groups.html", f"{kind}.html", kind=kind, label=label, groups=groups,
+                                           slug=slug, **(extra or {}))}
+        for key, articles in groups.items():
+            chunks = paginate(articles, self.settings.page_size)
+            for number, chunk in enumerate(chunks, 1):
+                path = f"{kind}/{page_name(slug(key), number)}"
+                pages[path] = self.page(
+                    "list.html", path, kind=kind, label=label, key=key, articles=chunk, number=number,
+                    pages=[f"{page_name(slug(key), n)}" for n in range(1, len(chunks) + 1)], total=len(articles),
+                    months=self.collection.months(key) if months and len(chunks) == 1 else None)
+        return pages
+
+    def seed_page(self, name: str, text: str, articles: list[Article]) -> str:
+        return self.page("seed.html", f"seeds/{name}.html", name=name, text=text, articles=articles)
+
+
+def _unique_slugs(names: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(names):
+        slug, n = ascii_slug(name), 2
+        candidate = slug
+        while candidate in taken:
+            candidate, n = f"{slug}-{n}", n + 1
+        taken.add(candidate)
+        out[name] = candidate
+    return out
+
+
+def _tojson(value) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: '<' escaped so no tag can close it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -1,0 +1,54 @@
+"""Simplified and Traditional Chinese: detection and conversion (OpenCC)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANS, HANT = "zh-Hans", "zh-Hant"
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def convert(text: str, script: str) -> str:
+    return to_simplified(text) if script == HANS else to_traditional(text)
+
+
+def other(script: str) -> str:
+    return HANT if script == HANS else HANS
+
+
+def detect_script(text: str) -> str:
+    """zh-Hant when more characters change under t2s than under s2t."""
+    sample = "".join(HAN.findall(text))[:20000]
+    traditional = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    simplified = sum(a != b for a, b in zip(sample, to_traditional(sample)))
+    return HANT if traditional > simplified else HANS
+
+
+@lru_cache(maxsize=1)
+def t2s_char_map() -> dict[str, str]:
+    """One-to-one Traditional->Simplified character map, for query normalisation in the browser.
+
+    Character level on purpose: it keeps string lengths, so positions found in the normalised
+    text are positions in the original (used to highlight matches on Traditional pages).
+    """
+    chars = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    converted = _converter("t2s").convert(chars)
+    if len(converted) != len(chars):  # phrase rules changed lengths: fall back char by char
+        return {ch: s for ch in chars if (s := to_simplified(ch)) != ch and len(s) == 1}
+    return {a: b for a, b in zip(chars, converted) if a != b}

@@ -1,0 +1,177 @@
+"""The importer on the five seeds: expectations written by reading the seeds themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from gazette.importer import drafts_for
+from gazette.read import read_seed
+from gazette.script import to_traditional
+
+SEEDS = REPO / "seeds"
+
+
+def drafts(name: str):
+    return drafts_for(read_seed(SEEDS / name))
+
+
+def by_title(name: str) -> dict:
+    return {d.fields["title"]: d for d in drafts(name)}
+
+
+def test_five_seeds_hold_sixteen_articles():
+    counts = {p.name[:3]: len(drafts(p.name)) for p in sorted(SEEDS.glob("*.txt"))}
+    assert counts == {"000": 1, "001": 6, "002": 1, "003": 7, "004": 1}
+
+
+def test_newspaper_page_with_feature_sidebar_commentary_and_briefs():
+    found = by_title("001_d65a43b0fd7516ed.txt")
+    assert list(found) == ["把初心和使命写在抗疫一线", "用爱心和责任守住一道门护好一街人", "党员就要看得出来冲得上去",
+                           "抚顺各级第一书记在抗疫前线主动作为", "盘锦强化疫情防控组织保证", "葫芦岛疫情排查党员网格员作用明显"]
+    main = found["把初心和使命写在抗疫一线"].fields
+    assert main["subtitle"] == "本溪5500余个基层党组织和11万余名党员充分发挥作用"
+    assert main["city"] == "本溪" and main["author"].startswith("王云峰")
+    assert main["date"] == dt.date(2020, 2, 11) and main["date_precision"] == "day"
+    assert main["captions"] == ["党员带头守在疫情防控第一线,为经过卡点过往车辆司乘人员测量体温。",
+                                "本溪市中心医院党员带头,医护人员纷纷签下请战书。", "资料片由本溪市委组织部提供"]
+    sidebar = found["用爱心和责任守住一道门护好一街人"].fields
+    assert (sidebar["city"], sidebar["district"], sidebar["author"]) == ("沈阳", "辽中区", "王云峰")
+    commentary = found["党员就要看得出来冲得上去"].fields
+    assert commentary["author"] == "忠言" and commentary["city"] is None
+    assert [found[t].fields["author"] for t in list(found)[3:]] == ["陈肖可", "盘组宣", "孙秀展"]
+    assert [found[t].fields["city"] for t in list(found)[3:]] == ["抚顺", "盘锦", "葫芦岛"]
+
+
+def test_column_breaks_are_rejoined_across_captions():
+    body = by_title("001_d65a43b0fd7516ed.txt")["用爱心和责任守住一道门护好一街人"].body
+    assert "她还发出《第六社区党支部致全体党员的倡议书》" in body
+    main = by_title("001_d65a43b0fd7516ed.txt")["把初心和使命写在抗疫一线"].body
+    assert "让他接诊时留着备用" in main and "抽调20名机关干部" in main and "我省关闭部分高速收费站,小堡高速口" in main
+    assert "\n\n诊时" not in main
+    shenyang = drafts("000_621f419dd56e4dad.txt")[0]
+    assert "一人一记录的方式,查漏补缺" in shenyang.body
+    assert "向疫情宣战" in shenyang.body
+
+
+def test_section_heads_stay_headings_and_signatures_leave_the_text():
+    main = by_title("001_d65a43b0fd7516ed.txt")["把初心和使命写在抗疫一线"].body
+    assert "## 党员先上,党组织为其提供最坚实的保障" in main
+    assert "## 再苦再累,也得带着大家挺过这个特殊时期" in main
+    assert "本报记者" not in main and "沈肖可" not in main
+    xinmin = by_title("003_b722e41bb6c714af.txt")["沈阳新民企业复工生产党员担当主力"]
+    assert xinmin.body.rstrip().endswith("发展的主力。") and xinmin.fields["author"] == "王伟"
+    assert by_title("003_b722e41bb6c714af.txt")["盘锦兴隆台区组建抗疫党员突击队"].fields["author"] == "张飞"
+
+
+def test_second_page_briefs_and_subtitle():
+    found = by_title("003_b722e41bb6c714af.txt")
+    assert len(found) == 7
+    flower = found["“五色花”把温暖和信心送到家"].fields
+    assert flower["subtitle"] == "记冲在抗疫一线的北票市二工村社区党员志愿者服务队"
+    assert (flower["city"], flower["district"]) == ("朝阳", "北票市")
+    tieling = found["加固抗击疫情的城乡安全防线"].fields
+    assert (tieling["city"], tieling["district"]) == ("铁岭", "铁岭县")
+    assert tieling["date"] == dt.date(2020, 2, 18)
+    assert found["坚持依法抗疫与科学抗疫相结合"].fields["author"] == "忠言"
+    assert "思考" not in found["坚持依法抗疫与科学抗疫相结合"].body
+    places = {t: (d.fields["city"], d.fields["district"]) for t, d in found.items()}
+    assert places["大连中山区开展“党员一线集结号”活动"] == ("大连", "中山区")
+    assert places["抚顺新抚区党员在抗疫中帮村民纾难解困"] == ("抚顺", "新抚区")
+    assert places["盘锦兴隆台区组建抗疫党员突击队"] == ("盘锦", "兴隆台区")
+    assert places["沈阳新民企业复工生产党员担当主力"] == ("沈阳", "新民市")
+
+
+def test_web_page_boilerplate_is_removed_and_reported():
+    [draft] = drafts("002_35c6bef0ef869532.txt")
+    f = draft.fields
+    assert f["title"] == "坚持党建引领 “两邻”理念为沈河疫情防控注入硬核力量"
+    assert (f["city"], f["district"], f["source"], f["date"]) == ("沈阳", "沈河区", "今日辽宁网", dt.date(2022, 4, 5))
+    assert f["date_precision"] is None
+    for junk in ["欢迎登陆", "值班热线", "字体", "编辑:今日辽宁5", "最新文章", "热门文章", "您当前位置"]:
+        assert junk not in draft.body
+    assert f["title"] not in draft.body  # the page title repeated between paragraphs is gone
+    kinds = {r["kind"] for r in draft.removed}
+    assert {"navigation", "title_repeat", "editor", "widget", "metadata"} <= kinds
+
+
+def test_traditional_xinhua_page():
+    [draft] = drafts("004_5a0b46c90f3415b7.txt")
+    f = draft.fields
+    assert f["title"] == "守嚴守牢疫情防控的關鍵防線"
+    assert f["subtitle"] == "全國城市社區黨組織和廣大黨員全力打好疫情防控人民戰爭"
+    assert (f["city"], f["source"], f["date"], f["script"]) == ("全国", "新华网", dt.date(2020, 3, 10), "zh-Hant")
+    # no pinyin after a character any more (runs inside garbled text are left untouched)
+    assert not re.search(r"[\u4e00-\u9fff][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔù]+[)）]", draft.body)
+    assert "守嚴守牢" in f["title"] + draft.body or f["title"] == "守嚴守牢疫情防控的關鍵防線"
+    assert "(左)" in " ".join(f["captions"])  # real parentheses survive
+    for junk in ["責任編輯", "相關新聞", "Qzone", "010020020110000000000000011100001125692682", "糾錯"]:
+        assert junk not in draft.body
+    assert any("新華社記者 劉坤 攝" in c for c in f["captions"])
+    assert "劉坤" not in draft.body
+    garbled = [r for r in f["review"] if r.startswith("garbled")]
+    assert any("??倳" in r for r in garbled)
+    assert "??倳" in draft.body  # not "repaired" by guessing
+
+
+def test_page_continued_from_another_page():
+    [draft] = drafts("000_621f419dd56e4dad.txt")
+    f = draft.fields
+    assert f["city"] == "沈阳" and f["district"] is None
+    assert "上接" not in draft.body
+    assert any("上接B1版" in r for r in f["review"])
+    assert f["captions"][:2] == ["▲沈阳市党员先锋队在寒风中坚守卡点,让党旗在抗疫一线高高飘扬。",
+                                 "►疫情当前,一道道“微光”汇聚成战“疫”的暖阳,毅然照亮沈阳这座英雄的城市。"]
+    assert "图片由沈阳市委组织部提供" in f["captions"]
+    assert draft.body.rstrip().endswith("全面胜利!")
+    assert f["date"].year == 2022 and f["date_precision"] == "year"
+
+
+def test_import_json_cli_writes_nothing(tmp_path):
+    result = run_cli("import", "--json", str(SEEDS / "002_35c6bef0ef869532.txt"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [item] = json.loads(result.stdout)
+    assert item["title"].startswith("坚持党建引领") and item["date"] == "2022-04-05"
+    assert item["body"] and item["removed"] and item["seed"] == "002_35c6bef0ef869532.txt"
+    assert not (tmp_path / "content").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "big5", "utf-16"])
+def test_any_common_encoding(tmp_path, encoding):
+    source = SEEDS / "002_35c6bef0ef869532.txt"
+    text = source.read_text(encoding="utf-8")
+    if encoding == "big5":  # a Traditional copy, as a Taiwanese or Hong Kong site would send it
+        text = to_traditional(text).encode("big5", errors="ignore").decode("big5")
+    path = tmp_path / source.name
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    seed = read_seed(path)
+    [draft] = drafts_for(seed)
+    assert "\r" not in draft.body
+    assert draft.fields["title"] == text.split("\n")[0].strip()
+    assert draft.fields["date"] == dt.date(2022, 4, 5)
+
+
+def test_undecodable_and_binary_files_are_named(tmp_path):
+    from gazette.errors import GazetteError
+    from gazette.read import read_seed as read
+    cases = {"empty.txt": b"", "binary.txt": bytes(range(256)) * 4, "bad.txt": b"\xff\xfe\xfd" * 10 + b"\x81"}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(GazetteError) as info:
+            read(tmp_path / name)
+        assert name in str(info.value)
+
+
+def test_sidecar_fields_apply_to_every_article(tmp_path):
+    for name in ["001_d65a43b0fd7516ed.txt"]:
+        (tmp_path / name).write_bytes((SEEDS / name).read_bytes())
+    (tmp_path / "001_d65a43b0fd7516ed.yaml").write_text("source: 某某日报\n", encoding="utf-8")
+    from gazette.importer import read_sidecar
+    found = drafts_for(read_seed(tmp_path / "001_d65a43b0fd7516ed.txt"), read_sidecar(tmp_path / "001_d65a43b0fd7516ed.txt"))
+    assert {d.fields["source"] for d in found} == {"某某日报"}
+    assert not any(r.startswith("source:") for d in found for r in (d.fields["review"] or []))
