@@ -47,8 +47,11 @@ def t2s_char_map() -> dict[str, str]:
     Character level on purpose: it keeps string lengths, so positions found in the normalised
     text are positions in the original (used to highlight matches on Traditional pages).
     """
-    chars = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    converted = _converter("t2s").convert(chars)
-    if len(converted) != len(chars):  # phrase rules changed lengths: fall back char by char
-        return {ch: s for ch in chars if (s := to_simplified(ch)) != ch and len(s) == 1}
-    return {a: b for a, b in zip(chars, converted) if a != b}
+    converter = _converter("t2s")
+    pairs = {}
+    for code in range(0x4E00, 0xA000):  # one by one: phrase rules on a long run would misalign
+        ch = chr(code)
+        simple = converter.convert(ch)
+        if simple != ch and len(simple) == 1 and ord(simple) <= 0xFFFF:  # JS indexes UTF-16 units
+            pairs[ch] = simple
+    return pairs

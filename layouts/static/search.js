@@ -23,7 +23,9 @@
 
   function pagefindEngine() {
     var loaded = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-      return pf.options({ baseUrl: base.pathname }).then(function () { return pf; });
+      // filters() loads the filter index; without it search() reports no filter counts
+      return pf.options({ baseUrl: base.pathname }).then(function () { return pf.filters(); })
+        .then(function () { return pf; });
     });
     return {
       search: function (q, filters, sort) {

@@ -1,0 +1,98 @@
+"""What a reader sees and clicks, in headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+def hits(page) -> list[str]:
+    expect(page.locator("#status")).to_have_text(re.compile("找到"))
+    return page.locator("#results a.hit").all_inner_texts()
+
+
+def search(page, base: str, query: str, extra: str = "") -> list[str]:
+    page.goto(f"{base}search.html?q={quote(query)}{extra}")
+    return hits(page)
+
+
+def test_search_over_http_finds_party_members(page, built_site, serve_dir):
+    base = serve_dir(built_site)
+    found = search(page, base, "党员")
+    assert len(found) >= 10
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("prefix", ["/repo/"])
+def test_search_under_a_sub_path_in_both_scripts(page, built_site, serve_dir, prefix):
+    base = serve_dir(built_site, prefix)
+    simplified = search(page, base, "社区")
+    assert any("守嚴守牢" in t or "守严守牢" in t for t in simplified)  # written 社區 in the article
+    traditional = search(page, base, "鐵嶺")
+    assert any("城乡安全防线" in t for t in traditional)  # a Simplified article
+    page.locator("#results a.hit").first.click()
+    page.wait_for_load_state()
+    assert "/repo/articles/" in page.url
+    assert page.locator(".article mark").count() > 0
+    assert page.errors == []
+
+
+def test_filters_change_the_hits(page, built_site, serve_dir):
+    base = serve_dir(built_site)
+    everything = search(page, base, "党员")
+    page.select_option("select[data-filter=city]", "沈阳")
+    page.wait_for_url(re.compile("city="))
+    expect(page.locator("#status")).to_have_text(re.compile("找到"))
+    shenyang = hits(page)
+    assert 0 < len(shenyang) < len(everything)
+    assert all("沈阳" in m for m in page.locator("#results .meta").all_inner_texts())
+
+
+def test_offline_search_from_disk(page, built_site):
+    base = built_site.as_uri() + "/"
+    found = search(page, base, "社區")
+    assert any("两邻" in t for t in found) and any("守嚴守牢" in t for t in found)
+    page.select_option("select[data-filter=source]", "新华网")
+    page.wait_for_url(re.compile("source="))
+    expect(page.locator("#status")).to_have_text(re.compile("找到 1 篇"))
+    assert hits(page) == ["守嚴守牢疫情防控的關鍵防線"]
+    page.locator("#results a.hit").first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith("file://") and "/articles/" in page.url
+    assert page.locator("h1").inner_text() == "守嚴守牢疫情防控的關鍵防線"
+    assert page.errors == []
+
+
+def test_search_url_follows_typing_and_no_result_state(page, built_site, serve_dir):
+    base = serve_dir(built_site)
+    page.goto(f"{base}search.html")
+    page.fill("#q", "铁岭")
+    page.wait_for_url(re.compile("q=%E9%93%81%E5%B2%AD|q=铁岭"))
+    assert len(hits(page)) >= 1
+    page.fill("#q", "zzqxjw")
+    expect(page.locator("#status")).to_have_text(re.compile("没有找到"))
+    expect(page.locator("#results a")).to_have_count(0)
+
+
+def test_click_path_home_city_article_next_source(page, built_site):
+    page.goto(built_site.as_uri() + "/index.html")
+    page.click("text=按城市")
+    page.click(".groups a >> text=本溪")
+    page.click(".items .item-title")
+    assert page.locator("h1").inner_text() == "把初心和使命写在抗疫一线"
+    page.click("a[rel=next]")
+    title = page.locator("h1").inner_text()
+    assert title != "把初心和使命写在抗疫一线"
+    page.click(".article .meta a[href*='sources/']")
+    assert page.url.endswith(".html") and "/sources/" in page.url
+    assert title in page.locator(".items").inner_text()
+    assert page.errors == []
+
+
+def test_header_search_box_leads_to_results(page, built_site):
+    page.goto(built_site.as_uri() + "/articles/" + next((built_site / "articles").glob("2022-04-05-*[!t].html")).name)
+    page.fill("#site-q", "本溪")
+    page.press("#site-q", "Enter")
+    assert len(hits(page)) >= 1
