@@ -13,10 +13,12 @@ from .model import Article
 from .script import HANS, HANT, detect_script
 
 REQUIRED = ("title", "city", "date", "source")
-STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision")
+STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision",
+                 "slug")
 LIST_FIELDS = ("captions", "review")
 KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_CONTENT_BYTES = 2 * 1024 * 1024  # ten times the longest article we know of
 
 
 def field_line(head_lines: list[str], key: str) -> int:
@@ -30,6 +32,9 @@ def field_line(head_lines: list[str], key: str) -> int:
 def load_article(path: Path, root: Path, report: Report) -> Article | None:
     """One content file as an Article; problems are added to `report` and None returned."""
     try:
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            raise GazetteError(f"file too large ({path.stat().st_size // 1024} KB, limit "
+                               f"{MAX_CONTENT_BYTES // 1024} KB)", _rel(path, root), hint="is it really one article?")
         meta, body, _, text = frontmatter.read(path)
     except GazetteError as exc:
         report.error(exc)
@@ -41,10 +46,11 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
     def problem(key: str, message: str, hint: str | None = None) -> None:
         problems.append(GazetteError(message, rel, field_line(head, key), hint))
 
-    slug = path.stem
-    if not SLUG.match(slug) or ".." in slug:
-        problems.append(GazetteError(f"file name {path.name!r} is not a valid slug", rel, None,
-                                     "use lowercase ASCII letters, digits and '-'"))
+    slug = meta.get("slug") if isinstance(meta.get("slug"), str) else path.stem
+    if not SLUG.match(slug):
+        where = "`slug`" if "slug" in meta else "file name"
+        problem("slug", f"{where} {slug!r} is not a valid slug (no '/', '\\', '..' or other characters)",
+                "use lowercase ASCII letters, digits and '-'")
     for key in REQUIRED:
         if key not in meta:
             problem(key, f"missing required field `{key}`", f"add `{key}: …` to the front matter")
@@ -109,9 +115,16 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def load_content(content_dir: Path, root: Path, report: Report) -> list[Article]:
-    articles = []
+    articles: list[Article] = []
+    owners: dict[str, Article] = {}
     for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
         article = load_article(path, root, report)
-        if article:
-            articles.append(article)
+        if article is None:
+            continue
+        if article.slug in owners:
+            report.error(GazetteError(f"duplicate slug {article.slug!r}: {owners[article.slug].source_path} has it too",
+                                      article.source_path, hint="give one of them another `slug:`"))
+            continue
+        owners[article.slug] = article
+        articles.append(article)
     return articles

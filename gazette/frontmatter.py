@@ -15,8 +15,14 @@ IMPORT_HASH = "import_hash"
 KEEP_EMPTY = {"title", "city", "date", "source"}  # always written: null says "not known"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps duplicate keys an error instead of silently taking the last."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML where duplicate keys are an error and dates stay text (checked by our code)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _mapping(loader, node, deep=False):
@@ -26,7 +32,7 @@ def _mapping(loader, node, deep=False):
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,12 @@ def read_sidecar(seed_path: Path) -> dict:
             data = frontmatter.load_yaml(read_utf8(path), path) or {}
             if not isinstance(data, dict):
                 raise GazetteError("a sidecar must be a mapping of `field: value` lines", path, 1)
+            if "date" in data:
+                try:
+                    data["date"] = dt.date.fromisoformat(str(data["date"]))
+                except ValueError:
+                    raise GazetteError(f"invalid date {data['date']!r}", path, _key_line(path, "date"),
+                                       hint="write dates as YYYY-MM-DD")
             unknown = sorted(set(data) - SIDECAR_FIELDS)
             if unknown:
                 raise GazetteError(f"unknown field {unknown[0]!r} in sidecar", path, _key_line(path, unknown[0]),

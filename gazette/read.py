@@ -55,10 +55,18 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
     if b"\x00" in data and not _looks_utf16(data):
         raise GazetteError("binary file, not text", path, hint="seeds must be plain text files")
     best = from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is None:
+    if best is None or not _plausible(str(best)):
         raise GazetteError("undecodable bytes: not UTF-8, GB18030, Big5 or UTF-16", path,
                            hint="save the file as UTF-8")
     return str(best), best.encoding
+
+
+def _plausible(text: str) -> bool:
+    """A guessed decoding must read as Chinese or ASCII text, not as random code points."""
+    sample = text[:20000]
+    good = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u303f" or "\u4e00" <= ch <= "\u9fff"
+               or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f" or "\u3400" <= ch <= "\u4dbf")
+    return good >= 0.9 * len(sample)
 
 
 def _looks_utf16(data: bytes) -> bool:
