@@ -55,6 +55,10 @@ class Project:
     def public(self) -> Path:
         return self.out or self.root / "public"
 
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache"
+
 
 @dataclass
 class BuildResult:
@@ -140,11 +144,7 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         writer.write("static/t2s.js", t2s_script())
         writer.write("search-index.js", offline_index_script([offline_doc(a) for a in collection.articles]))
         index_key = _indexed_hash(pages, collection)
-        if stamp.get("index") == index_key and (project.public / PAGEFIND_DIR).is_dir():
-            writer.copy_tree(project.public / PAGEFIND_DIR, PAGEFIND_DIR)
-        else:
-            run_pagefind(writer.staging)
-            result.indexed = True
+        result.indexed = _pagefind_bundle(project, writer, index_key, stamp)
         result.articles, result.pages = len(articles), len(pages)
         writer.write(STAMP, json.dumps({"inputs": key, "index": index_key, "articles": result.articles,
                                         "pages": result.pages}, sort_keys=True))
@@ -157,6 +157,25 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp: dict) -> bool:
+    """Reuse the bundle of the same indexed pages, else run Pagefind; True when it ran.
+
+    Pagefind is the slowest stage, and its filter files differ from run to run even on
+    the same input (Pagefind/pagefind#638): the cache makes the same input give the same bundle.
+    """
+    cached = project.cache / PAGEFIND_DIR / index_key
+    if stamp.get("index") == index_key and (project.public / PAGEFIND_DIR).is_dir():
+        writer.copy_tree(project.public / PAGEFIND_DIR, PAGEFIND_DIR)
+        return False
+    if cached.is_dir():
+        writer.copy_tree(cached, PAGEFIND_DIR)
+        return False
+    run_pagefind(writer.staging)
+    shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
+    shutil.copytree(writer.staging / PAGEFIND_DIR, cached)
+    return True
 
 
 def _indexed_hash(pages: dict[str, str], collection: Collection) -> str:

