@@ -131,15 +131,18 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, part: int) -> Dr
         if paras and paras[0].simple.startswith("——") and heading_like(paras[0]):
             sub = paras.pop(0).text.lstrip("—- ").strip()
             subtitle = f"{subtitle} {sub}" if subtitle else sub
+    removed: list[dict] = []
     while paras and BYLINE.match(paras[0].simple):
-        authors += byline_names(paras.pop(0).text)
+        byline = paras.pop(0)
+        authors += byline_names(byline.text)
+        removed.append(Removed("byline", byline.text, byline.line).as_dict())
     if block.kind == "commentary" and paras and is_name_line(paras[0]):
         authors.append(_name(paras.pop(0).text))
     signature = _take_signature(paras)
     if signature:
         authors.append(signature)
     if title is None:
-        title = _stand_in_title(paras)
+        title = _stand_in_title(paras or block.captions)
         where = f" ({facts.continued})" if facts.continued else ""
         review.append(f"title: the headline is not in the text{where}; “{title}” stands in")
     body_text = "\n".join(p.text for p in paras)
@@ -171,7 +174,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, part: int) -> Dr
         "captions": [c.text for c in block.captions] or None,
         "review": review or None,
     }
-    return Draft(fields, to_markdown(paras), [])
+    return Draft(fields, to_markdown(paras), removed)
 
 
 def split_title(text: str) -> tuple[str, str | None]:

@@ -138,7 +138,8 @@ def import_seeds(paths: list[Path], content_dir: Path, report: Report,
             report.error(exc)
             continue
         if not drafts:
-            report.warn("no article found in the seed", path)
+            removed = clean_page(seed.text).removed
+            report.warn(f"no article found in the seed ({len(removed)} lines of page furniture removed)", path)
         for draft in drafts:
             target = _write_draft(draft, content_dir, index, report)
             if target:

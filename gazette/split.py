@@ -285,7 +285,7 @@ def _merge_empty(blocks: list[Block]) -> list[Block]:
             out.append(block)
         else:
             out.append(block)
-    return [b for b in out if b.paras]
+    return [b for b in out if b.paras or b.captions]  # a photo-only page is still an item
 
 
 def split_page(lines: list[Line], has_top_title: bool) -> list[Block]:
