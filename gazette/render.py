@@ -22,8 +22,13 @@ from pypinyin import lazy_pinyin
 from .errors import GazetteError
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
-from .script import HANS, HANT, convert
+from .script import HANS, HANT, convert, to_simplified
 from .settings import Settings
+
+
+def search_terms(text: str) -> str:  # imported late: search imports render
+    from .search import search_terms as terms
+    return terms(text)
 
 DATA = Path(__file__).parent / "data"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -211,8 +216,10 @@ class Renderer:
         for a in c.articles:
             for script in (a.script, alt_script(a)):
                 path = article_path(a, script)
+                indexed = script == indexed_script(a)
+                terms = search_terms(to_simplified(a.title + " " + plain_text(a.body))) if indexed else ""
                 html = self.page("article.html", path, lang=script, article=a, script=script,
-                                 indexed=script == indexed_script(a), collection=c,
+                                 indexed=indexed, search_terms=terms, collection=c,
                                  chrome_lang=HANS if script == a.script == HANT else script)
                 pages[path] = html if script == a.script else convert(html, script)
         pages.update(self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,

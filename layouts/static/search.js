@@ -11,6 +11,7 @@
   var status = document.getElementById("status");
   var filtersBox = document.getElementById("filters");
   var FILTERS = [["city", "城市"], ["year", "年份"], ["source", "来源"]];
+  var RERANK = 50; // results whose text is loaded to put exact matches first
   var norm = window.GazetteT2S.normalize;
   var params = new URLSearchParams(location.search);
   var state = { q: params.get("q") || "", sort: params.get("sort") || "", filters: {} };
@@ -34,11 +35,17 @@
           if (sort) options.sort = { date: "desc" };
           return pf.search(q, options);
         }).then(function (found) {
-          return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
+          // The browser splits a query its dictionary lacks into characters (党建 -> 党 建), so
+          // Pagefind ranks pages rich in 党员 first; readers expect the exact text: it comes first.
+          return Promise.all(found.results.slice(0, RERANK).map(function (r) { return r.data(); })).then(function (data) {
+            var terms = q.split(/\s+/).filter(Boolean);
+            var exact = data.filter(function (d) { return containsAll(d.content, terms); });
+            var rest = data.filter(function (d) { return !containsAll(d.content, terms); });
+            if (!sort) data = exact.concat(rest);
             return {
               total: found.results.length,
               counts: found.filters || {},
-              hits: data.map(function (d) {
+              hits: data.slice(0, 50).map(function (d) {
                 return { slug: d.meta.slug, title: d.meta.title, city: d.meta.city, date: d.meta.date,
                          source: d.meta.source, excerpt: d.excerpt };
               })
@@ -47,6 +54,10 @@
         });
       }
     };
+  }
+
+  function containsAll(text, terms) {
+    return terms.every(function (t) { return text.indexOf(t) >= 0; });
   }
 
   function offlineEngine() {

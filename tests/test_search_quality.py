@@ -1,0 +1,48 @@
+"""Search quality, measured: recall in the top 5 over a set of real queries, in the browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "data" / "queries.yaml").read_text(encoding="utf-8"))
+MIN_RECALL = 0.95
+
+
+def top5(page, base: str, query: str) -> list[str]:
+    page.goto(f"{base}search.html?q={quote(query)}")
+    expect(page.locator("#status")).to_have_text(re.compile("找到"))
+    hrefs = [a.get_attribute("href") for a in page.locator("#results a.hit").all()[:5]]
+    return [re.sub(r"^articles/|\.html.*$", "", h) for h in hrefs]
+
+
+def recall(page, base: str) -> tuple[float, list[str]]:
+    found = expected = 0
+    misses = []
+    for query, slugs in QUERIES.items():
+        got = top5(page, base, query)
+        expected += len(slugs)
+        for slug in slugs:
+            if slug in got:
+                found += 1
+            else:
+                misses.append(f"{query} -> {slug} (got {got})")
+    return found / expected, misses
+
+
+def test_query_set_is_big_enough():
+    assert len(QUERIES) >= 30
+    assert any(re.search(r"[區黨漢瀋陽]", q) for q in QUERIES)  # Traditional queries too
+
+
+@pytest.mark.parametrize("engine", ["pagefind", "offline"])
+def test_recall_in_top5(page, built_site, serve_dir, engine):
+    base = serve_dir(built_site) if engine == "pagefind" else built_site.as_uri() + "/"
+    value, misses = recall(page, base)
+    print(f"\n{engine}: recall@5 = {value:.1%} over {len(QUERIES)} queries; misses: {misses}")
+    assert value >= MIN_RECALL, misses
