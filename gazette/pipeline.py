@@ -90,7 +90,18 @@ def _read_stamp(public: Path) -> dict:
 
 
 def import_new_seeds(project: Project, report: Report) -> list[Path]:
-    """Seeds that no content file comes from yet, or whose text changed, become drafts."""
+    """Seeds that no content file comes from yet, or whose text changed, become drafts.
+
+    A seed that cannot be read does not stop the build: it is listed at the end.
+    """
+    seed_report = Report()
+    written = _import_new_seeds(project, seed_report)
+    report.info += seed_report.info
+    report.warnings += seed_report.warnings + seed_report.errors
+    return written
+
+
+def _import_new_seeds(project: Project, report: Report) -> list[Path]:
     seeds = seed_files(project.seeds)
     if not seeds:
         return []

@@ -20,7 +20,6 @@ CASES = {
     "slug_with_slash": ("content/x.md", article_md(slug="'../evil'"), "content/x.md:6: `slug` '../evil' is not a valid slug"),
     "slug_with_backslash": ("content/x.md", article_md(slug="'a\\\\b'"), "is not a valid slug"),
     "no_front_matter": ("content/x.md", "只有正文，没有前言。\n", "content/x.md:1: no front matter"),
-    "empty_seed": ("seeds/empty.txt", "", "seeds/empty.txt: empty file"),
     "duplicate_slug": ("content/y.md", article_md(slug="good"), "duplicate slug 'good'"),
 }
 
@@ -48,6 +47,7 @@ def test_bad_input_is_named_and_the_site_is_kept(tmp_path, case):
     ("binary.txt", bytes(range(256)) * 8, "binary.txt: binary file"),
     ("big.txt", "党员。".encode() * (11 * 1024 * 1024 // 9), "big.txt: file too large"),
     ("garbage.txt", b"\x80\xff\xfe\x81" * 100, "garbage.txt: undecodable bytes"),
+    ("empty.txt", b"", "empty.txt: empty file"),
 ])
 def test_bad_seeds_are_named_and_the_rest_is_built(tmp_path, name, data, expected):
     root = make_site(tmp_path / "site", {"content/good.md": GOOD})
@@ -83,3 +83,13 @@ def test_check_reports_without_writing(tmp_path):
     assert "content/bad.md:3: unknown city '沈杨'" in result.stderr
     assert "site.yaml:2: unknown setting `colour`" in result.stderr
     assert not (root / "public").exists()
+
+
+def test_a_bad_seed_does_not_stop_the_build(tmp_path):
+    root = make_site(tmp_path / "site", {"content/good.md": GOOD})
+    (root / "seeds").mkdir()
+    (root / "seeds" / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    result = run_cli(cwd=root)
+    assert result.returncode == 0
+    assert "seeds/binary.txt: binary file" in result.stderr.splitlines()[-1] or "binary.txt: binary file" in result.stderr
+    assert (root / "public" / "articles" / "good.html").is_file()
