@@ -97,7 +97,9 @@ def html_to_text(text: str) -> tuple[str, list[Removed]]:
     parser.feed(text)
     parser.close()
     removed = [Removed("html", d, 0) for d in parser.dropped]
-    return "".join(parser.parts), removed
+    # block gaps in HTML say nothing (unlike a page's blank lines): one line per block
+    text = re.sub(r"[ \t]*\n[\s]*", "\n", "".join(parser.parts))
+    return text.strip("\n"), removed
 
 
 # --- Inline cleaning --------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def clean_page(text: str) -> Cleaned:
     text = html.unescape(text)
     lines = [Line(i + 1, normalize_line(t)) for i, t in enumerate(text.split("\n"))]
     first = next((ln for ln in lines if ln.text), None)
-    title = first.text.lstrip("# ") if first else ""
+    title = _without_site_suffix(first.text.lstrip("# ")) if first else ""
     in_related = False
     out: list[Line] = []
     for ln in lines:
@@ -224,10 +226,22 @@ def clean_page(text: str) -> Cleaned:
             out.append(Line(ln.no, ""))
         else:
             out.append(Line(ln.no, body))
+    if first is not None and title and title != first.text.lstrip("# "):
+        removed.append(Removed("site_suffix", first.text.lstrip("# ")[len(title):].strip(), first.no))
+        out[first.no - 1] = Line(first.no, title)
     title_line = next((ln for ln in out if ln.text), None)
     if title_line is not None and first is not None and title_line.no != first.no:
         title_line = None  # the first line was furniture: no web headline at the top
     return Cleaned(out, removed, title_line)
+
+
+_SITE_SUFFIX = re.compile(r"^(.{4,}?)\s*[-_|–—]\s*[\u4e00-\u9fff\w]{2,12}(?:网|報|报|在线|新闻|頻道|频道)$")
+
+
+def _without_site_suffix(title: str) -> str:
+    """A web page's <title> often ends in its site: 标题_东北新闻网."""
+    match = _SITE_SUFFIX.match(title)
+    return match.group(1) if match else title
 
 
 def _repeats_title(line: str, title: str) -> bool:

@@ -204,7 +204,7 @@ def _take_signature(paras: list[Para]) -> str | None:
         paras.pop()
         return _name(last.text)
     match = _RUN_IN_SIGNATURE.match(last.text)
-    if match and len(paras) > 1 and not LEAD.match(last.simple):
+    if match:
         candidate = Para(match.group(2), last.line)
         if is_name_line(candidate):
             last.text = match.group(1)
@@ -276,3 +276,6 @@ def assign_removed(drafts: list[Draft], blocks: list[Block], removed: list[Remov
     for item in removed:
         index = max([i for i, s in enumerate(starts) if s <= item.line] or [0])
         drafts[index].removed.append(item.as_dict())
+        if item.kind == "page_jump" and "下转" in simplified(item.text):
+            notes = drafts[index].fields.setdefault("review", None) or []
+            drafts[index].fields["review"] = notes + [f"text: goes on on another page {item.text}, not in this seed"]

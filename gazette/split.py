@@ -238,6 +238,8 @@ def _continues(p: Para, q: Para, starts: set[int]) -> bool:
         return False
     if qs.startswith(_CONTINUES) or unbalanced(ps):
         return True
+    if re.search(r"[。！？；]", ps) and not ps.startswith("——"):  # a heading never ends a sentence
+        return True
     if re.search(r"[\dA-Za-z]$", ps) and re.match(rf"[{HAN}\d]", qs):
         return True
     return len(ps) > 60 or word_spans_junction(ps, qs)

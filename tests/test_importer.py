@@ -175,3 +175,27 @@ def test_sidecar_fields_apply_to_every_article(tmp_path):
     found = drafts_for(read_seed(tmp_path / "001_d65a43b0fd7516ed.txt"), read_sidecar(tmp_path / "001_d65a43b0fd7516ed.txt"))
     assert {d.fields["source"] for d in found} == {"某某日报"}
     assert not any(r.startswith("source:") for d in found for r in (d.fields["review"] or []))
+
+
+def test_unseen_newspaper_page_with_masthead():
+    first, brief = drafts_for(read_seed(REPO / "tests/data/seeds/masthead_page.txt"))
+    f = first.fields
+    assert (f["title"], f["city"], f["district"]) == ("丹东：党员志愿者守护边境村屯", "丹东", "宽甸满族自治县")
+    assert (f["date"], f["date_precision"], f["source"], f["author"]) == (dt.date(2021, 3, 5), None, "辽宁日报", "李明、王强")
+    assert "帮助村民登记信息。" in first.body  # a column break after a full stop
+    assert f["captions"] == ["▲党员志愿者在卡点执勤。"]
+    assert any("下转A3版" in r for r in f["review"])
+    assert (brief.fields["author"], brief.fields["city"], brief.fields["district"]) == ("赵一", "营口", "鲅鱼圈区")
+    assert brief.body.rstrip().endswith("工作。")
+
+
+def test_unseen_cms_html_copy():
+    [draft] = drafts_for(read_seed(REPO / "tests/data/seeds/cms_copy.html"))
+    f = draft.fields
+    assert (f["title"], f["source"], f["date"], f["city"], f["district"]) == (
+        "阜新彰武：党员突击队奋战一线", "东北新闻网", dt.date(2021, 1, 20), "阜新", "彰武县")
+    assert draft.body.split("\n\n") == ["东北新闻网讯 彰武县组建32支党员突击队，奋战在疫情防控一线。",
+                                        "突击队员每天工作12小时以上，“哪里需要就到哪里”。\n"]
+    assert "<" not in draft.body and "统计代码" not in draft.body
+    kinds = {r["kind"] for r in draft.removed}
+    assert {"html", "navigation", "metadata", "editor", "widget", "copyright", "site_suffix"} <= kinds
