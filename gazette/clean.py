@@ -139,7 +139,7 @@ def normalize_line(text: str) -> str:
 # character shows as '??', as '?' before a pinyin remnant ('?gòu)'), before '!' ('?!薄'), after
 # a full stop, or before a space; also U+FFFD, private-use characters, C1 controls, and the
 # classic runs of UTF-8 read as GBK (锟斤拷, 鈥, 銆).
-_GARBLED = re.compile(
+GARBLED = re.compile(
     r"\?{2,}|\?(?=[a-zA-Z\u0101-\u01dc!！]|\s[\u3400-\u9fff])|(?<=[。，、；：,;:])\?"
     r"|[\ufffd\ue000-\uf8ff\x80-\x9f]+|锟斤拷|烫烫烫|鈥[\u2000-\u206f\u4e00-\u9fff]?|銆[\u4e00-\u9fff]?"
 )
@@ -149,7 +149,7 @@ def find_garbled(text: str, context: int = 8) -> list[str]:
     """Quote each garbled spot with some context; the text itself is never changed."""
     spots: list[str] = []
     last_end = -1
-    for match in _GARBLED.finditer(text):
+    for match in GARBLED.finditer(text):
         if match.start() < last_end:
             continue
         start, end = max(0, match.start() - context), min(len(text), match.end() + context)

@@ -36,6 +36,15 @@ class Article:
         return self.date.month if self.date and self.date_precision != "year" else None
 
     @property
+    def district_key(self) -> str | None:
+        """A district's list name, with its city: 铁西区 is in 沈阳 and in 鞍山."""
+        return f"{self.city} {self.district}" if self.district and self.city else self.district
+
+    @property
+    def authors(self) -> list[str]:
+        return [name for name in (self.author or "").replace("，", "、").replace(",", "、").split("、") if name.strip()]
+
+    @property
     def sort_key(self) -> tuple:
         return (self.date or dt.date.min, self.slug)
 
@@ -48,6 +57,8 @@ class Collection:
     by_city: dict[str, list[Article]] = field(default_factory=dict)
     by_year: dict[int | None, list[Article]] = field(default_factory=dict)
     by_source: dict[str, list[Article]] = field(default_factory=dict)
+    by_district: dict[str, list[Article]] = field(default_factory=dict)  # "沈阳 沈河区"
+    by_author: dict[str, list[Article]] = field(default_factory=dict)
     previous: dict[str, Article | None] = field(default_factory=dict)  # older
     next: dict[str, Article | None] = field(default_factory=dict)  # newer
     related: dict[str, list[Article]] = field(default_factory=dict)
@@ -56,15 +67,22 @@ class Collection:
     def build(cls, articles: list[Article]) -> "Collection":
         ordered = sorted(articles, key=lambda a: a.sort_key, reverse=True)
         c = cls(ordered)
-        groups: dict[str, dict] = {"city": defaultdict(list), "year": defaultdict(list), "source": defaultdict(list)}
+        groups: dict[str, dict] = {k: defaultdict(list) for k in ("city", "year", "source", "district", "author")}
         for a in ordered:
             if a.city:
                 groups["city"][a.city].append(a)
+            if a.district:
+                groups["district"][a.district_key].append(a)
+            for author in a.authors:
+                groups["author"][author].append(a)
             groups["year"][a.year].append(a)
             groups["source"][a.source].append(a)
-        c.by_city = dict(sorted(groups["city"].items(), key=lambda kv: (-len(kv[1]), kv[0])))
+        by_size = lambda kv: (-len(kv[1]), kv[0])  # noqa: E731
+        c.by_city = dict(sorted(groups["city"].items(), key=by_size))
         c.by_year = dict(sorted(groups["year"].items(), key=lambda kv: kv[0] or 0, reverse=True))
-        c.by_source = dict(sorted(groups["source"].items(), key=lambda kv: (-len(kv[1]), kv[0])))
+        c.by_source = dict(sorted(groups["source"].items(), key=by_size))
+        c.by_district = dict(sorted(groups["district"].items(), key=by_size))
+        c.by_author = dict(sorted(groups["author"].items(), key=by_size))
         chronological = ordered[::-1]
         for i, a in enumerate(chronological):
             c.previous[a.slug] = chronological[i - 1] if i > 0 else None

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
+from .clean import GARBLED
 from .errors import GazetteError
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
@@ -43,10 +44,35 @@ def _validate_link(url: str) -> bool:
     return scheme is None or (scheme.group(1).lower() + ":") in SAFE_SCHEMES
 
 
+_HAN_BEFORE = r"(?<=[\u3400-\u9fff”’」』）])"
+_HAN_AFTER = r"(?=[\u3400-\u9fff“‘「『（\d])"
+_FULL_WIDTH = str.maketrans(",;:?!", "，；：？！")
+_ASCII_PUNCT = re.compile(_HAN_BEFORE + r"[,;:?!](?!\d)|[,;:?!]" + _HAN_AFTER)
+
+
+def cjk_punctuation(text: str) -> str:
+    """ASCII , ; : ? ! beside Chinese characters set as their full-width forms, for display.
+
+    Many sources type ASCII punctuation in Chinese text; it renders cramped. A '?' that is
+    part of a garbled spot stays as it is: it is evidence for the curator.
+    """
+    garbled = [m.span() for m in GARBLED.finditer(text)]
+    return _ASCII_PUNCT.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in garbled)
+                            else m.group(0).translate(_FULL_WIDTH), text)
+
+
+def _typography(state) -> None:
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type == "text":
+                child.content = cjk_punctuation(child.content)
+
+
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _validate_link
+    md.core.ruler.push("cjk_punctuation", _typography)
     return md
 
 
@@ -180,14 +206,24 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, markdown=render_markdown, tojson_ascii=_tojson)
+        self.env.filters.update(date_zh=format_date, markdown=render_markdown, tojson_ascii=_tojson,
+                                punct=cjk_punctuation)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
-            city_slug=gazetteer.city_slug, source_slug=self.source_slug, HANS=HANS, HANT=HANT)
-        self._source_slugs = _unique_slugs(list(collection.by_source))
+            city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
+            author_slug=self.author_slug, HANS=HANS, HANT=HANT)
+        self._slugs = {kind: _unique_slugs(list(groups)) for kind, groups in
+                       (("sources", collection.by_source), ("districts", collection.by_district),
+                        ("authors", collection.by_author))}
 
     def source_slug(self, source: str) -> str:
-        return self._source_slugs[source]
+        return self._slugs["sources"][source]
+
+    def district_slug(self, key: str) -> str:
+        return self._slugs["districts"][key]
+
+    def author_slug(self, name: str) -> str:
+        return self._slugs["authors"][name]
 
     def template(self, name: str) -> jinja2.Template:
         try:
@@ -227,6 +263,8 @@ class Renderer:
         pages.update(self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)},
                                  months=True))
         pages.update(self._lists("sources", "来源", c.by_source, self.source_slug))
+        pages.update(self._lists("districts", "区县", c.by_district, self.district_slug))
+        pages.update(self._lists("authors", "作者", c.by_author, self.author_slug))
         if self.settings.absolute:
             pages["feed.xml"] = self.page("feed.xml", "feed.xml", articles=c.articles[:self.settings.feed_count])
             pages["sitemap.xml"] = self.page("sitemap.xml", "sitemap.xml", paths=sorted(
