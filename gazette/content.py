@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 import re
 from difflib import get_close_matches
 from pathlib import Path
@@ -114,17 +117,46 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_content(content_dir: Path, root: Path, report: Report) -> list[Article]:
+def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path | None = None) -> list[Article]:
+    """Every content file as an Article; a file whose bytes are unchanged comes from the cache."""
+    cache = _read_cache(cache_file)
+    fresh: dict[str, tuple] = {}
     articles: list[Article] = []
     owners: dict[str, Article] = {}
     for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
-        article = load_article(path, root, report)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        rel = _rel(path, root)
+        if rel in cache and cache[rel][0] == digest:
+            _, article, warnings = cache[rel]
+        else:
+            file_report = Report()
+            article = load_article(path, root, file_report)
+            report.errors += file_report.errors
+            warnings = file_report.warnings
+        report.warnings += warnings
         if article is None:
             continue
+        fresh[rel] = (digest, article, warnings)
         if article.slug in owners:
             report.error(GazetteError(f"duplicate slug {article.slug!r}: {owners[article.slug].source_path} has it too",
                                       article.source_path, hint="give one of them another `slug:`"))
             continue
         owners[article.slug] = article
         articles.append(article)
+    if cache_file and fresh != cache:
+        _write_cache(cache_file, fresh)
     return articles
+
+
+def _read_cache(cache_file: Path | None) -> dict:
+    try:
+        return pickle.loads(cache_file.read_bytes()) if cache_file else {}
+    except Exception:  # missing, damaged or from another version: only slower
+        return {}
+
+
+def _write_cache(cache_file: Path, data: dict) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, cache_file)

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
 
 from . import frontmatter
 from .clean import clean_page
@@ -87,6 +86,7 @@ def _apply_sidecar(fields: dict, sidecar: dict) -> None:
 
 def make_slug(fields: dict, taken: set[str]) -> str:
     """ASCII, from date and title pinyin; fixed once written, so later imports never rename."""
+    from pypinyin import lazy_pinyin  # 0.4 s to import: only when a new article gets its name
     date = fields.get("date")
     prefix = date.isoformat() if date else "undated"
     words = []
@@ -107,6 +107,7 @@ class ContentIndex:
 
     by_part: dict[tuple[str, int], Path] = field(default_factory=dict)
     slugs: set[str] = field(default_factory=set)
+    seed_hashes: dict[str, str] = field(default_factory=dict)  # seed -> its hash when drafted
 
     @classmethod
     def scan(cls, content_dir: Path, parsed: dict[Path, dict] | None = None) -> "ContentIndex":
@@ -121,6 +122,7 @@ class ContentIndex:
                     continue  # a broken file is reported by the build, not here
             if meta.get("seed") and meta.get("seed_part"):
                 index.by_part[(str(meta["seed"]), int(meta["seed_part"]))] = path
+                index.seed_hashes[str(meta["seed"])] = str(meta.get("seed_sha256"))
         return index
 
 

@@ -24,6 +24,7 @@ class SiteWriter:
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
         self.written: set[str] = set()
+        self._folders: set[Path] = {self.staging}
 
     def path_for(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -34,7 +35,9 @@ class SiteWriter:
                                hint="two articles or lists share a slug")
         self.written.add(rel)
         target = self.staging / pure
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def write(self, rel: str, data: str | bytes) -> None:
@@ -42,6 +45,14 @@ class SiteWriter:
         if isinstance(data, str):
             data = data.encode("utf-8")
         target.write_bytes(data)
+
+    def link(self, rel: str, existing: Path) -> None:
+        """The same file as in the last build: a hard link costs no copy (a copy where links fail)."""
+        target = self.path_for(rel)
+        try:
+            os.link(existing, target)
+        except OSError:
+            shutil.copyfile(existing, target)
 
     def copy_tree(self, source: Path, rel: str) -> None:
         for path in sorted(source.rglob("*")):

@@ -20,7 +20,8 @@ from .importer import ContentIndex, import_seeds, seed_files
 from .model import Collection
 from .output import SiteWriter, clean_stale
 from .read import read_seed
-from .render import Renderer, article_path, indexed_script
+from .prepare import prepare_all
+from .render import PageJob, Renderer, article_path, fingerprint, indexed_script
 from .search import offline_doc, offline_index_script, run_pagefind, t2s_script
 from .settings import load_settings
 
@@ -103,26 +104,28 @@ def import_new_seeds(project: Project, report: Report) -> list[Path]:
 
 def _import_new_seeds(project: Project, report: Report) -> list[Path]:
     seeds = seed_files(project.seeds)
-    if not seeds:
-        return []
-    index = ContentIndex.scan(project.content)
-    known = {}
-    for (seed, _part), path in index.by_part.items():
-        known.setdefault(seed, path)
-    pending = []
+    known_file = project.cache / "seeds.json"
+    try:
+        known = json.loads(known_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    current: dict[str, str] = {}
     for path in seeds:
-        existing = known.get(path.name)
-        if existing is None:
-            pending.append(path)
-            continue
         try:
-            sha = read_seed(path).sha256
+            current[path.name] = read_seed(path).sha256
         except GazetteError as exc:
             report.error(exc)
-            continue
-        if f"seed_sha256: {sha}" not in existing.read_text(encoding="utf-8", errors="replace"):
-            pending.append(path)
-    return import_seeds(pending, project.content, report, index) if pending else []
+    pending = [p for p in seeds if p.name in current and known.get(p.name) != current[p.name]]
+    written: list[Path] = []
+    if pending:  # only then read every content file's front matter: which seeds have drafts?
+        index = ContentIndex.scan(project.content)
+        drafted = {seed: sha for seed, sha in index.seed_hashes.items()}
+        pending = [p for p in pending if drafted.get(p.name) != current[p.name]]
+        written = import_seeds(pending, project.content, report, index) if pending else []
+    if current != known:
+        project.cache.mkdir(parents=True, exist_ok=True)
+        known_file.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+    return written
 
 
 def build(project: Project, report: Report, force: bool = False) -> BuildResult:
@@ -138,27 +141,32 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         result.articles, result.pages = stamp.get("articles", 0), stamp.get("pages", 0)
         result.seconds = time.perf_counter() - started
         return result
-    articles = load_content(project.content, project.root, report)
+    articles = load_content(project.content, project.root, report, project.cache / f"content-{__version__}.pickle")
     if not report.ok:
         return result
     collection = Collection.build(articles)
-    renderer = Renderer(project.layouts, settings, collection, gazetteer.load())
-    pages = renderer.all_pages()
-    pages.update(_seed_pages(project, renderer, collection, report))
+    prepared = prepare_all(articles, project.cache / f"prepared-{__version__}.pickle")
+    renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared,
+                        site_key=_site_hash(project, settings))
+    renderer.check_templates()
+    jobs = renderer.jobs()
+    seed_pages = _seed_pages(project, renderer, collection, report)
     writer = SiteWriter(project.public)
     try:
-        for rel in sorted(pages):
-            writer.write(rel, pages[rel])
+        page_keys = _write_pages(jobs, writer, project.public, stamp.get("page_keys", {}), force)
+        for rel in sorted(seed_pages):
+            writer.write(rel, seed_pages[rel])
         static = project.layouts / "static"
         if static.is_dir():
             writer.copy_tree(static, "static")
         writer.write("static/t2s.js", t2s_script())
-        writer.write("search-index.js", offline_index_script([offline_doc(a) for a in collection.articles]))
-        index_key = _indexed_hash(pages, collection)
+        writer.write("search-index.js", offline_index_script(
+            [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
+        index_key = _indexed_hash(page_keys, collection)
         result.indexed = _pagefind_bundle(project, writer, index_key, stamp)
-        result.articles, result.pages = len(articles), len(pages)
+        result.articles, result.pages = len(articles), len(jobs) + len(seed_pages)
         writer.write(STAMP, json.dumps({"inputs": key, "index": index_key, "articles": result.articles,
-                                        "pages": result.pages}, sort_keys=True))
+                                        "pages": result.pages, "page_keys": page_keys}, sort_keys=True))
         if not report.ok:
             writer.abandon()
             return result
@@ -168,6 +176,29 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_pages(jobs: list[PageJob], writer: SiteWriter, previous: Path, old_keys: dict, force: bool) -> dict:
+    """Render what changed; a page whose fingerprint is unchanged is linked from the last build."""
+    keys = {}
+    for job in jobs:
+        old = previous / job.path
+        if job.key and not force and old_keys.get(job.path) == job.key and old.is_file():
+            writer.link(job.path, old)
+        else:
+            writer.write(job.path, job.render())
+        keys[job.path] = job.key or fingerprint(job.path, (writer.staging / job.path).read_bytes())
+    return keys
+
+
+def _site_hash(project: Project, settings) -> str:
+    """What every page depends on: the layouts, the settings and the code."""
+    digest = hashlib.sha256(f"{__version__}|{settings!r}".encode())
+    for folder in (project.layouts, PACKAGE):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp: dict) -> bool:
@@ -189,12 +220,12 @@ def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp
     return True
 
 
-def _indexed_hash(pages: dict[str, str], collection: Collection) -> str:
+def _indexed_hash(page_keys: dict[str, str], collection: Collection) -> str:
     """What Pagefind sees: the indexed article pages. Unchanged, the old index is reused."""
     digest = hashlib.sha256()
     for a in collection.articles:
         path = article_path(a, indexed_script(a))
-        digest.update(path.encode() + b"\0" + pages[path].encode() + b"\0")
+        digest.update(f"{path}\0{page_keys[path]}\0".encode())
     return digest.hexdigest()
 
 
@@ -230,8 +261,10 @@ def check(project: Project, report: Report) -> int:
     if report.ok:
         collection = Collection.build(articles)
         try:
-            Renderer(project.layouts, load_settings(project.settings_file, Report(), project.base_url),
-                     collection, gazetteer.load()).all_pages()
+            settings = load_settings(project.settings_file, Report(), project.base_url)
+            renderer = Renderer(project.layouts, settings, collection, gazetteer.load(),
+                                prepare_all(articles, project.cache / "prepared.pickle"))
+            renderer.check_templates()
         except GazetteError as exc:
             report.error(exc)
     for a in articles:

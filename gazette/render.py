@@ -6,30 +6,27 @@ one build works at /, under /repo-name/ and from file://.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from pypinyin import lazy_pinyin
 
 from .clean import GARBLED
 from .errors import GazetteError
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
-from .script import HANS, HANT, convert, to_simplified
+from .script import HANS, HANT, convert
 from .settings import Settings
-
-
-def search_terms(text: str) -> str:  # imported late: search imports render
-    from .search import search_terms as terms
-    return terms(text)
 
 DATA = Path(__file__).parent / "data"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -76,16 +73,10 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str) -> Markup:
-    return Markup(markdown().render(text))
-
-
-def plain_text(markdown_text: str) -> str:
-    """Body text without Markdown syntax, for search indexes and descriptions."""
-    tokens = markdown().parse(markdown_text)
-    parts = [child.content for t in tokens if t.type == "inline" for child in (t.children or [])
-             if child.type in ("text", "code_inline")]
-    return " ".join(parts)
+def plain_text_of(tokens) -> str:
+    """Text of parsed Markdown without its syntax, for search."""
+    return " ".join(child.content for t in tokens if t.type == "inline" for child in (t.children or [])
+                    if child.type in ("text", "code_inline"))
 
 
 # --- Formatting -------------------------------------------------------------------------------
@@ -102,6 +93,7 @@ def format_date(article: Article) -> str:
 
 
 def ascii_slug(text: str) -> str:
+    from pypinyin import lazy_pinyin  # 0.4 s to import: a no-op build never gets here
     words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in lazy_pinyin(text)]
     return "-".join(w for w in words if w) or "x"
 
@@ -198,16 +190,38 @@ def timeline_bars(collection: Collection, width: int = 640, height: int = 160):
 
 # --- Pages ------------------------------------------------------------------------------------
 
+@dataclass
+class PageJob:
+    """One output file: `key` fingerprints all it shows (None: always rendered, it is cheap)."""
+
+    path: str
+    key: str | None
+    render: Callable[[], str]
+
+
+def fingerprint(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def shown(a: Article | None) -> tuple | None:
+    """What a list or a link shows of an article."""
+    if a is None:
+        return None
+    return (a.slug, a.title, a.subtitle, a.city, a.district, a.date, a.date_precision, a.source, a.author)
+
+
 class Renderer:
-    def __init__(self, layouts: Path, settings: Settings, collection: Collection, gazetteer: Gazetteer):
+    def __init__(self, layouts: Path, settings: Settings, collection: Collection, gazetteer: Gazetteer,
+                 prepared: dict, site_key: str = ""):
         self.settings = settings
         self.collection = collection
         self.gazetteer = gazetteer
+        self.prepared = prepared
+        self.site_key = site_key  # layouts, settings and code: a change re-renders everything
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, markdown=render_markdown, tojson_ascii=_tojson,
-                                punct=cjk_punctuation)
+        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
@@ -233,6 +247,11 @@ class Renderer:
         except jinja2.TemplateNotFound:
             raise GazetteError(f"template {name!r} not found in layouts/")
 
+    def check_templates(self) -> None:
+        """Compile every layout now, so a syntax error stops the build before any page."""
+        for name in self.env.list_templates(filter_func=lambda n: not n.startswith("static/")):
+            self.template(name)
+
     def page(self, template_name: str, path: str, lang: str = HANS, **context) -> str:
         depth = path.count("/")
         root = "../" * depth or "./"
@@ -242,48 +261,68 @@ class Renderer:
             raise GazetteError(f"template error: {exc}", f"layouts/{template_name}")
 
     def all_pages(self) -> dict[str, str]:
+        return {job.path: job.render() for job in self.jobs()}
+
+    def jobs(self) -> list[PageJob]:
         c = self.collection
-        pages = {"index.html": self.page("index.html", "index.html", collection=c,
-                                         newest=c.articles[:self.settings.home_count],
-                                         map=map_points(c, self.gazetteer), timeline=timeline_bars(c)),
-                 "search.html": self.page("search.html", "search.html", collection=c),
-                 "404.html": self.page("404.html", "404.html"),
-                 "robots.txt": self.page("robots.txt", "robots.txt")}
+        jobs = [
+            PageJob("index.html", None, lambda: self.page(
+                "index.html", "index.html", collection=c, newest=c.articles[:self.settings.home_count],
+                map=map_points(c, self.gazetteer), timeline=timeline_bars(c))),
+            PageJob("search.html", None, lambda: self.page("search.html", "search.html", collection=c)),
+            PageJob("404.html", None, lambda: self.page("404.html", "404.html")),
+            PageJob("robots.txt", None, lambda: self.page("robots.txt", "robots.txt")),
+        ]
         for a in c.articles:
             for script in (a.script, alt_script(a)):
-                path = article_path(a, script)
-                indexed = script == indexed_script(a)
-                terms = search_terms(to_simplified(a.title + " " + plain_text(a.body))) if indexed else ""
-                html = self.page("article.html", path, lang=script, article=a, script=script,
-                                 indexed=indexed, search_terms=terms, collection=c,
-                                 chrome_lang=HANS if script == a.script == HANT else script)
-                pages[path] = html if script == a.script else convert(html, script)
-        pages.update(self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,
-                                 extra={"map": map_points(c, self.gazetteer)}))
-        pages.update(self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)},
-                                 months=True))
-        pages.update(self._lists("sources", "来源", c.by_source, self.source_slug))
-        pages.update(self._lists("districts", "区县", c.by_district, self.district_slug))
-        pages.update(self._lists("authors", "作者", c.by_author, self.author_slug))
+                jobs.append(PageJob(article_path(a, script), self._article_key(a, script),
+                                    functools.partial(self._article_page, a, script)))
+        jobs += self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,
+                            extra={"map": map_points(c, self.gazetteer)})
+        jobs += self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)}, months=True)
+        jobs += self._lists("sources", "来源", c.by_source, self.source_slug)
+        jobs += self._lists("districts", "区县", c.by_district, self.district_slug)
+        jobs += self._lists("authors", "作者", c.by_author, self.author_slug)
         if self.settings.absolute:
-            pages["feed.xml"] = self.page("feed.xml", "feed.xml", articles=c.articles[:self.settings.feed_count])
-            pages["sitemap.xml"] = self.page("sitemap.xml", "sitemap.xml", paths=sorted(
-                p for p in pages if p.endswith(".html") and p != "404.html"))
-        return pages
+            html = sorted(j.path for j in jobs if j.path.endswith(".html") and j.path != "404.html")
+            jobs.append(PageJob("feed.xml", None, lambda: self.page(
+                "feed.xml", "feed.xml", articles=c.articles[:self.settings.feed_count])))
+            jobs.append(PageJob("sitemap.xml", None, lambda: self.page("sitemap.xml", "sitemap.xml", paths=html)))
+        return jobs
+
+    def _article_key(self, a: Article, script: str) -> str:
+        c = self.collection
+        links = (self.source_slug(a.source), a.district_key and self.district_slug(a.district_key),
+                 [self.author_slug(n) for n in a.authors])
+        return fingerprint(self.site_key, repr(a), script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
+                           [shown(r) for r in c.related[a.slug]], links)
+
+    def _article_page(self, a: Article, script: str) -> str:
+        indexed = script == indexed_script(a)
+        prepared = self.prepared[a.slug]
+        html = self.page("article.html", article_path(a, script), lang=script, article=a, script=script,
+                         body=Markup(prepared.html), indexed=indexed,
+                         search_terms=prepared.terms if indexed else "", collection=self.collection,
+                         chrome_lang=HANS if script == a.script == HANT else script)
+        return html if script == a.script else convert(html, script)
 
     def _lists(self, kind: str, label: str, groups: dict, slug, extra: dict | None = None,
-               months: bool = False) -> dict[str, str]:
-        pages = {f"{kind}.html": self.page("groups.html", f"{kind}.html", kind=kind, label=label, groups=groups,
-                                           slug=slug, **(extra or {}))}
+               months: bool = False) -> list[PageJob]:
+        jobs = [PageJob(f"{kind}.html", None, functools.partial(
+            self.page, "groups.html", f"{kind}.html", kind=kind, label=label, groups=groups, slug=slug,
+            **(extra or {})))]
         for key, articles in groups.items():
             chunks = paginate(articles, self.settings.page_size)
+            names = [page_name(slug(key), n) for n in range(1, len(chunks) + 1)]
             for number, chunk in enumerate(chunks, 1):
-                path = f"{kind}/{page_name(slug(key), number)}"
-                pages[path] = self.page(
-                    "list.html", path, kind=kind, label=label, key=key, articles=chunk, number=number,
-                    pages=[f"{page_name(slug(key), n)}" for n in range(1, len(chunks) + 1)], total=len(articles),
-                    months=self.collection.months(key) if months and len(chunks) == 1 else None)
-        return pages
+                path = f"{kind}/{names[number - 1]}"
+                grouped = self.collection.months(key) if months and len(chunks) == 1 else None
+                jobs.append(PageJob(path, fingerprint(self.site_key, kind, key, number, names, len(articles),
+                                                      [shown(a) for a in chunk], bool(grouped)),
+                                    functools.partial(self.page, "list.html", path, kind=kind, label=label, key=key,
+                                                      articles=chunk, number=number, pages=names,
+                                                      total=len(articles), months=grouped)))
+        return jobs
 
     def seed_page(self, name: str, text: str, articles: list[Article]) -> str:
         return self.page("seed.html", f"seeds/{name}.html", name=name, text=text, articles=articles)

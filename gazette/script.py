@@ -33,11 +33,19 @@ def other(script: str) -> str:
 
 
 def detect_script(text: str) -> str:
-    """zh-Hant when more characters change under t2s than under s2t."""
-    sample = "".join(HAN.findall(text))[:20000]
-    traditional = sum(a != b for a, b in zip(sample, to_simplified(sample)))
-    simplified = sum(a != b for a, b in zip(sample, to_traditional(sample)))
+    """zh-Hant when more of the text's characters are Traditional-only than Simplified-only."""
+    traditional_only, simplified_only = _script_characters()
+    sample = text[:20000]
+    traditional = sum(1 for ch in sample if ch in traditional_only)
+    simplified = sum(1 for ch in sample if ch in simplified_only)
     return HANT if traditional > simplified else HANS
+
+
+@lru_cache(maxsize=1)
+def _script_characters() -> tuple[frozenset[str], frozenset[str]]:
+    pairs = t2s_char_map()
+    traditional = frozenset(pairs)
+    return traditional, frozenset(pairs.values()) - traditional
 
 
 @lru_cache(maxsize=1)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import GazetteError
 from .model import Article
-from .render import format_date, plain_text
+from .render import format_date
 from .script import t2s_char_map, to_simplified
 
 PAGEFIND_LANGUAGE = "zh"  # one index for both scripts: every indexed page is Simplified
-MIN_WORD_FREQUENCY = 50  # rarer two-character "words" are mostly two halves of other words
 
 
 def t2s_script() -> str:
@@ -26,47 +24,29 @@ def t2s_script() -> str:
             "return{normalize:function(s){var o='';for(var i=0;i<s.length;i++){o+=m[s[i]]||s[i];}return o;}};})();\n")
 
 
-@lru_cache(maxsize=1)
-def _two_character_words() -> frozenset[str]:
-    import jieba  # its dictionary only; no segmentation runs here
-    words = set()
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as handle:
-        for line in handle:
-            word, frequency, _ = line.split(" ", 2)
-            if len(word) == 2 and int(frequency) >= MIN_WORD_FREQUENCY:
-                words.add(word)
-    return frozenset(words)
-
-
 def search_terms(text: str) -> str:
-    """Words to index beside a (Simplified) text: its two-character words, then its characters.
+    """The distinct Chinese characters of a (Simplified) text, to index beside it.
 
     The indexer segments pages with jieba and keeps compounds whole (党建引领 is one token),
     while the browser segments queries with Intl.Segmenter, which splits words its
-    dictionary lacks into characters (党建 -> 党 建). Both forms, indexed beside the text,
-    let either segmentation find the page, as the offline substring search does.
+    dictionary lacks into characters (党建 -> 党 建): with the characters indexed too, such a
+    query still finds the page, and the search page ranks exact matches first. Measured on
+    tests/data/queries.yaml: recall@5 85.7% with two-character words instead, 100% with this.
     """
-    words = _two_character_words()
-    seen: dict[str, None] = {}
-    for i in range(len(text) - 1):
-        pair = text[i:i + 2]
-        if pair in words:
-            seen.setdefault(pair)
-    characters = dict.fromkeys(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return " ".join(list(seen) + list(characters))
+    return " ".join(dict.fromkeys(ch for ch in text if "\u4e00" <= ch <= "\u9fff"))
 
 
 def _compact(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def offline_doc(article: Article) -> dict:
-    """One article in the offline index: display fields, and Simplified text to match."""
+def offline_doc(article: Article, text: str) -> dict:
+    """One article in the offline index: display fields, and its Simplified text to match."""
     return {
         "s": article.slug,
         "title": article.title,
         "t": to_simplified(article.title + " " + (article.subtitle or "")),
-        "x": to_simplified(_compact(plain_text(article.body) + " " + " ".join(article.captions))),
+        "x": _compact(text),
         "city": article.city or "未标注",
         "year": str(article.year) if article.year else "日期不详",
         "source": article.source,

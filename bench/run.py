@@ -1,0 +1,170 @@
+"""`make bench`: build synthetic collections with this project, Hugo and Pelican; write RESULTS.md.
+
+Same Markdown for all three (bench/synth.py); each generator is followed by the same
+Pagefind step. Times are wall-clock seconds of one run on this machine; peak memory is the
+largest resident set of the process tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "work"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH))
+
+from synth import articles, write_collection  # noqa: E402
+
+from gazette.search import pagefind_binary  # noqa: E402
+
+SIZES = [int(n) for n in sys.argv[1:]] or [1000, 5000]
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "r = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+           "sys.stderr.write(r.stderr.decode()[-2000:] if r.returncode else '')")
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one command."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(cwd), *command], capture_output=True, text=True)
+    seconds, peak_kb, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"failed: {' '.join(command)}\n{out.stderr}")
+    return float(seconds), int(peak_kb) / 1024
+
+
+def pagefind(site: Path, *extra: str) -> tuple[float, float]:
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    return measure([str(pagefind_binary()), "--site", str(site), "--force-language", "zh", "--silent", *extra], site)
+
+
+def plus(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    return a[0] + b[0], max(a[1], b[1])
+
+
+def ours(n: int) -> dict:
+    root = WORK / f"ours-{n}"
+    write_collection(root, n)
+    build = [sys.executable, str(REPO / "build.py"), "--root", str(root)]
+    results = {"clean": measure(build, root), "noop": measure(build, root)}
+    changed = root / "content" / "a00007.md"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段：党员志愿者继续坚守。\n", encoding="utf-8")
+    results["one"] = measure(build, root)
+    alone = WORK / f"pagefind-{n}"
+    shutil.rmtree(alone, ignore_errors=True)
+    shutil.copytree(root / "public", alone, ignore=shutil.ignore_patterns("pagefind"))
+    results["pagefind"] = pagefind(alone)
+    if n == max(SIZES):
+        results.update(pagefind_experiments(alone))
+    return results
+
+
+def pagefind_experiments(site: Path) -> dict:
+    """What we control of Pagefind's cost: which pages it reads, and what we add to them."""
+    only = WORK / "pagefind-indexed-only"
+    shutil.rmtree(only, ignore_errors=True)
+    (only / "articles").mkdir(parents=True)
+    for page in (site / "articles").glob("*.html"):
+        if "data-pagefind-body" in page.read_text(encoding="utf-8")[:4000]:
+            shutil.copy(page, only / "articles" / page.name)
+    indexed_only = pagefind(only)
+    import re
+    for page in (only / "articles").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r'<div class="search-terms"[^<]*</div>', "", text), encoding="utf-8")
+    no_terms = pagefind(only)
+    shutil.rmtree(only / "pagefind")
+    default_language = measure([str(pagefind_binary()), "--site", str(only), "--silent"], only)
+    return {"pf_indexed_only": indexed_only, "pf_no_terms": no_terms, "pf_no_force_language": default_language}
+
+
+def hugo(n: int) -> dict:
+    root = WORK / f"hugo-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(BENCH / "hugo", root)
+    posts = root / "content" / "articles"
+    posts.mkdir(parents=True)
+    for slug, meta, body in articles(n):
+        head = yaml.safe_dump({**{k: v for k, v in meta.items() if v}, "slug": slug}, allow_unicode=True,
+                              sort_keys=False)
+        (posts / f"{slug}.md").write_text(f"---\n{head}---\n\n{body}", encoding="utf-8")
+    build = measure(["hugo", "--quiet", "-s", str(root), "-d", str(root / "public")], root)
+    return {"clean": build, "with_pagefind": plus(build, pagefind(root / "public"))}
+
+
+def pelican(n: int) -> dict:
+    root = WORK / f"pelican-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(BENCH / "pelican", root)
+    (root / "content").mkdir()
+    for slug, meta, body in articles(n):
+        head = [f"Title: {meta['title']}", f"Date: {meta['date']}", f"Category: {meta['city']}",
+                f"Source: {meta['source']}", f"Slug: {slug}"] + ([f"Author: {meta['author']}"] if meta["author"] else [])
+        (root / "content" / f"{slug}.md").write_text("\n".join(head) + "\n\n" + body, encoding="utf-8")
+    pelican_cli = Path(sys.executable).with_name("pelican")
+    build = measure([str(pelican_cli), "content", "-s", "pelicanconf.py", "-o", "output", "-q"], root)
+    return {"clean": build, "with_pagefind": plus(build, pagefind(root / "output"))}
+
+
+def row(name: str, values: dict[int, tuple[float, float]]) -> str:
+    cells = " | ".join(f"{values[n][0]:.1f} s · {values[n][1]:.0f} MB" for n in SIZES)
+    growth = ""
+    if len(SIZES) > 1 and values[SIZES[0]][0] > 0:
+        growth = f" | ×{values[SIZES[-1]][0] / values[SIZES[0]][0]:.1f}"
+    return f"| {name} | {cells}{growth} |"
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = {n: {"ours": ours(n), "hugo": hugo(n), "pelican": pelican(n)} for n in SIZES}
+    big = results[max(SIZES)]
+    o, h = big["ours"], big["hugo"]
+    header = "| | " + " | ".join(f"{n} articles" for n in SIZES) + (" | growth |" if len(SIZES) > 1 else " |")
+    lines = [
+        "# Benchmark results", "",
+        f"Written by `make bench` on {dt.date.today().isoformat()} ({platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}). One run each; wall-clock "
+        "seconds and peak resident memory of the process tree. Collections come from the seed "
+        "articles' paragraphs (`bench/synth.py`); all generators build the same Markdown.", "",
+        header, "|---|" + "---|" * (len(SIZES) + (1 if len(SIZES) > 1 else 0)),
+        row("this project: clean build (with Pagefind)", {n: results[n]["ours"]["clean"] for n in SIZES}),
+        row("this project: no-op rebuild", {n: results[n]["ours"]["noop"] for n in SIZES}),
+        row("this project: one article changed", {n: results[n]["ours"]["one"] for n in SIZES}),
+        row("Pagefind alone on our output", {n: results[n]["ours"]["pagefind"] for n in SIZES}),
+        row("Hugo (no Pagefind)", {n: results[n]["hugo"]["clean"] for n in SIZES}),
+        row("Hugo + Pagefind", {n: results[n]["hugo"]["with_pagefind"] for n in SIZES}),
+        row("Pelican (no Pagefind)", {n: results[n]["pelican"]["clean"] for n in SIZES}),
+        row("Pelican + Pagefind", {n: results[n]["pelican"]["with_pagefind"] for n in SIZES}),
+        "", f"## Targets at {max(SIZES)} articles", "",
+        f"- clean build within 1.2× of Hugo + Pagefind: {o['clean'][0]:.1f} s vs {h['with_pagefind'][0]:.1f} s "
+        f"(×{o['clean'][0] / h['with_pagefind'][0]:.2f}) — {'met' if o['clean'][0] <= 1.2 * h['with_pagefind'][0] else 'NOT met'}",
+        f"- no-op rebuild under 1 s: {o['noop'][0]:.2f} s — {'met' if o['noop'][0] < 1 else 'NOT met'}",
+        f"- one changed article under Pagefind alone + 1 s: {o['one'][0]:.1f} s vs {o['pagefind'][0]:.1f} + 1 s — "
+        f"{'met' if o['one'][0] < o['pagefind'][0] + 1 else 'NOT met'}",
+        "", f"## What we control of Pagefind ({max(SIZES)} articles)", "",
+        "| Pagefind run | time · memory |", "|---|---|",
+        f"| whole site, as the build runs it | {o['pagefind'][0]:.1f} s · {o['pagefind'][1]:.0f} MB |",
+        f"| only the pages it indexes | {o['pf_indexed_only'][0]:.1f} s · {o['pf_indexed_only'][1]:.0f} MB |",
+        f"| …and without our search-terms block | {o['pf_no_terms'][0]:.1f} s · {o['pf_no_terms'][1]:.0f} MB |",
+        f"| …and without --force-language zh | {o['pf_no_force_language'][0]:.1f} s · {o['pf_no_force_language'][1]:.0f} MB |",
+        "",
+    ]
+    notes = BENCH / "NOTES.md"
+    if notes.is_file():
+        lines += [notes.read_text(encoding="utf-8")]
+    (BENCH / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
