@@ -34,8 +34,16 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "sys.stderr.write(r.stderr.decode()[-2000:] if r.returncode else '')")
 
 
+def settle(folder: Path) -> None:
+    """Wait until the last build's old site, deleted in the background, is gone."""
+    deadline = time.time() + 120
+    while list(folder.glob(".public.retired-*")) and time.time() < deadline:
+        time.sleep(0.2)
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one command."""
+    settle(cwd)
     out = subprocess.run([sys.executable, "-c", MEASURE, str(cwd), *command], capture_output=True, text=True)
     seconds, peak_kb, code = out.stdout.split()
     if code != "0":

@@ -40,6 +40,7 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
                                f"{MAX_CONTENT_BYTES // 1024} KB)", _rel(path, root), hint="is it really one article?")
         meta, body, _, text = frontmatter.read(path)
     except GazetteError as exc:
+        exc.path = _rel(path, root)  # name the file as the user knows it
         report.error(exc)
         return None
     head = text.split("\n")[1:]

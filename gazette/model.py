@@ -87,10 +87,14 @@ class Collection:
         for i, a in enumerate(chronological):
             c.previous[a.slug] = chronological[i - 1] if i > 0 else None
             c.next[a.slug] = chronological[i + 1] if i + 1 < len(chronological) else None
+        for city_articles in c.by_city.values():
+            # a city's list is in date order: the nearest in time stand within a few places
+            for i, a in enumerate(city_articles):
+                window = city_articles[max(0, i - RELATED_COUNT):i] + city_articles[i + 1:i + 1 + RELATED_COUNT]
+                window.sort(key=lambda b: (abs(((b.date or dt.date.min) - (a.date or dt.date.min)).days), b.slug))
+                c.related[a.slug] = window[:RELATED_COUNT]
         for a in ordered:
-            same = [b for b in c.by_city.get(a.city, []) if b.slug != a.slug] if a.city else []
-            same.sort(key=lambda b: (abs(((b.date or dt.date.min) - (a.date or dt.date.min)).days), b.slug))
-            c.related[a.slug] = same[:RELATED_COUNT]
+            c.related.setdefault(a.slug, [])
         return c
 
     def months(self, year: int | None) -> dict[int | None, list[Article]]:

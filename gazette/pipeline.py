@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import posixpath
+import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +26,13 @@ from .output import SiteWriter, clean_stale
 from .read import read_seed
 from .prepare import prepare_all
 from .render import PageJob, Renderer, article_path, fingerprint, indexed_script
-from .search import offline_doc, offline_index_script, run_pagefind, t2s_script
+from .search import finish_pagefind, offline_doc, offline_index_script, start_pagefind, t2s_script
 from .settings import load_settings
+from .workers import cores, fork_pool
 
 PACKAGE = Path(__file__).parent
 PAGEFIND_DIR = "pagefind"
+PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
 STAMP = ".gazette-build.json"
 
 
@@ -71,15 +77,29 @@ class BuildResult:
     imported: list[Path] = field(default_factory=list)
 
 
-def inputs_hash(project: Project) -> str:
-    """Everything the output depends on: inputs, layouts, settings, the code and its data."""
-    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+def _input_files(project: Project) -> list[Path]:
+    files = [project.settings_file] if project.settings_file.is_file() else []
     for folder in (project.seeds, project.content, project.layouts, PACKAGE):
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    if project.settings_file.is_file():
-        digest.update(project.settings_file.read_bytes())
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return files
+
+
+def inputs_stat(project: Project, files: list[Path]) -> str:
+    """Names, sizes and times of every input: equal to the last build's, nothing changed."""
+    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def inputs_hash(project: Project, files: list[Path]) -> str:
+    """Everything the output depends on, by content: inputs, layouts, settings, the code."""
+    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+    for path in files:
+        digest.update(str(path.relative_to(project.root) if project.root in path.parents else path.name).encode()
+                      + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -134,8 +154,11 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     clean_stale(project.public)
     settings = load_settings(project.settings_file, report, project.base_url)
     result.imported = import_new_seeds(project, report)
-    key = inputs_hash(project)
+    files = _input_files(project)
+    stat_key = inputs_stat(project, files)
     stamp = _read_stamp(project.public)
+    # same names, sizes and times as last time: nothing to read; else compare contents
+    key = stamp.get("inputs") if stamp.get("stat") == stat_key else inputs_hash(project, files)
     if not force and stamp.get("inputs") == key and report.ok:
         result.skipped = True
         result.articles, result.pages = stamp.get("articles", 0), stamp.get("pages", 0)
@@ -152,8 +175,17 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     jobs = renderer.jobs()
     seed_pages = _seed_pages(project, renderer, collection, report)
     writer = SiteWriter(project.public)
+    started_indexing: list[Indexing] = []
     try:
-        page_keys = _write_pages(jobs, writer, project.public, stamp.get("page_keys", {}), force)
+        # article pages first: Pagefind indexes them while the lists and the rest are written
+        articles_first = sorted(jobs, key=lambda job: not job.path.startswith("articles/"))
+        split = next((i for i, job in enumerate(articles_first) if not job.path.startswith("articles/")), len(jobs))
+        old_keys = stamp.get("page_keys", {})
+        page_keys = _write_pages(articles_first[:split], writer, project.public, old_keys, force)
+        index_key = _indexed_hash(page_keys, collection)
+        indexing = _pagefind_bundle(project, writer, index_key, stamp)
+        started_indexing.append(indexing)
+        page_keys.update(_write_pages(articles_first[split:], writer, project.public, old_keys, force))
         for rel in sorted(seed_pages):
             writer.write(rel, seed_pages[rel])
         static = project.layouts / "static"
@@ -162,10 +194,9 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         writer.write("static/t2s.js", t2s_script())
         writer.write("search-index.js", offline_index_script(
             [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
-        index_key = _indexed_hash(page_keys, collection)
-        result.indexed = _pagefind_bundle(project, writer, index_key, stamp)
+        result.indexed = indexing.finish()
         result.articles, result.pages = len(articles), len(jobs) + len(seed_pages)
-        writer.write(STAMP, json.dumps({"inputs": key, "index": index_key, "articles": result.articles,
+        writer.write(STAMP, json.dumps({"inputs": key, "stat": stat_key, "index": index_key, "articles": result.articles,
                                         "pages": result.pages, "page_keys": page_keys}, sort_keys=True))
         if not report.ok:
             writer.abandon()
@@ -178,17 +209,52 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     return result
 
 
+def progress(items, label: str):
+    """A progress bar on a terminal; nothing in CI or when output is redirected."""
+    from tqdm import tqdm
+    quiet = not sys.stderr.isatty() or bool(os.environ.get("CI"))
+    return tqdm(items, desc=label, unit="page", leave=False, disable=quiet or len(items) < 200)
+
+
+
 def _write_pages(jobs: list[PageJob], writer: SiteWriter, previous: Path, old_keys: dict, force: bool) -> dict:
     """Render what changed; a page whose fingerprint is unchanged is linked from the last build."""
-    keys = {}
+    to_render = []
     for job in jobs:
         old = previous / job.path
         if job.key and not force and old_keys.get(job.path) == job.key and old.is_file():
             writer.link(job.path, old)
         else:
-            writer.write(job.path, job.render())
-        keys[job.path] = job.key or fingerprint(job.path, (writer.staging / job.path).read_bytes())
-    return keys
+            to_render.append((job, writer.path_for(job.path)))
+    _render_all(to_render)
+    return {job.path: job.key or fingerprint(job.path, (writer.staging / job.path).read_bytes()) for job in jobs}
+
+
+_PENDING: list = []  # what forked workers render: inherited, never pickled
+
+
+def _render_slice(bounds: tuple[int, int]) -> None:
+    for job, target in _PENDING[bounds[0]:bounds[1]]:
+        target.write_bytes(job.render().encode("utf-8"))
+
+
+def _render_all(pending: list) -> None:
+    """Render pages into their files, over all cores when there are many (a clean build)."""
+    global _PENDING
+    workers = cores()
+    if len(pending) < PARALLEL_PAGES or workers < 2:
+        for job, target in progress(pending, "pages"):
+            target.write_bytes(job.render().encode("utf-8"))
+        return
+    _PENDING = pending
+    size = 200
+    slices = [(i, min(i + size, len(pending))) for i in range(0, len(pending), size)]
+    try:
+        with fork_pool(workers) as pool:
+            for _ in progress(list(pool.imap_unordered(_render_slice, slices)), "pages"):
+                pass
+    finally:
+        _PENDING = []
 
 
 def _site_hash(project: Project, settings) -> str:
@@ -201,8 +267,28 @@ def _site_hash(project: Project, settings) -> str:
     return digest.hexdigest()
 
 
-def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp: dict) -> bool:
-    """Reuse the bundle of the same indexed pages, else run Pagefind; True when it ran.
+class Indexing:
+    """The search bundle of this build: reused from the last build or the cache, or being made."""
+
+    def __init__(self, process=None, finish=None):
+        self.process = process
+        self._finish = finish
+
+    def finish(self) -> bool:
+        """Wait for Pagefind if it runs; True when it did."""
+        if self.process is None:
+            return False
+        self._finish()
+        return True
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp: dict) -> Indexing:
+    """Reuse the bundle of the same indexed pages, or start Pagefind on them.
 
     Pagefind is the slowest stage, and its filter files differ from run to run even on
     the same input (Pagefind/pagefind#638): the cache makes the same input give the same bundle.
@@ -210,14 +296,25 @@ def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp
     cached = project.cache / PAGEFIND_DIR / index_key
     if stamp.get("index") == index_key and (project.public / PAGEFIND_DIR).is_dir():
         writer.copy_tree(project.public / PAGEFIND_DIR, PAGEFIND_DIR)
-        return False
+        return Indexing()
     if cached.is_dir():
         writer.copy_tree(cached, PAGEFIND_DIR)
-        return False
-    run_pagefind(writer.staging)
-    shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
-    shutil.copytree(writer.staging / PAGEFIND_DIR, cached)
-    return True
+        return Indexing()
+    process = start_pagefind(writer.staging)
+
+    def finish() -> None:
+        finish_pagefind(process)
+        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
+        shutil.copytree(writer.staging / PAGEFIND_DIR, cached, copy_function=_link_or_copy)
+
+    return Indexing(process, finish)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _indexed_hash(page_keys: dict[str, str], collection: Collection) -> str:
@@ -263,14 +360,33 @@ def check(project: Project, report: Report) -> int:
         try:
             settings = load_settings(project.settings_file, Report(), project.base_url)
             renderer = Renderer(project.layouts, settings, collection, gazetteer.load(),
-                                prepare_all(articles, project.cache / "prepared.pickle"))
+                                prepare_all(articles, project.cache / f"prepared-{__version__}.pickle"))
             renderer.check_templates()
+            outputs = {job.path for job in renderer.jobs()} | {f"seeds/{a.seed}.html" for a in articles if a.seed}
+            for article in articles:
+                _check_links(project, article, outputs, report)
         except GazetteError as exc:
             report.error(exc)
     for a in articles:
         for note in a.review:
             report.warn(f"review: {note}", a.source_path)
     return len(articles)
+
+
+def _check_links(project: Project, article, outputs: set[str], report: Report) -> None:
+    """Relative links in a body must reach a page of the site (they are relative to articles/)."""
+    from .render import markdown
+    text = (project.root / article.source_path).read_text(encoding="utf-8")
+    for token in markdown().parse(article.body):
+        for child in token.children or []:
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//", href):
+                continue
+            target = posixpath.normpath(posixpath.join("articles", href.split("#")[0].split("?")[0]))
+            if target not in outputs and not (project.layouts / target).is_file():
+                line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
+                report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",
+                                          article.source_path, line, hint="links are relative to articles/"))
 
 
 def remove_output(project: Project) -> None:

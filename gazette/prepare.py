@@ -7,7 +7,6 @@ and spread over the CPU cores when many articles are new (a clean build).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from .model import Article
 from .render import markdown, plain_text_of
 from .script import to_simplified
 from .search import search_terms
+from .workers import cores, fork_pool
 
 PARALLEL_FROM = 200  # below this many articles, starting workers costs more than it saves
 
@@ -66,11 +66,11 @@ def prepare_all(articles: list[Article], cache_file: Path | None) -> dict[str, P
 
 
 def _run(articles: list[Article]) -> list[Prepared]:
-    workers = min(os.cpu_count() or 1, 4)
+    workers = cores()
     if len(articles) < PARALLEL_FROM or workers < 2:
         return _prepare_all(articles)
     chunks = [articles[i::workers] for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with fork_pool(workers) as pool:
         parts = pool.map(_prepare_all, chunks)
     out: list[Prepared] = [None] * len(articles)  # type: ignore[list-item]
     for i, part in enumerate(parts):

@@ -107,9 +107,10 @@ def alt_script(article: Article) -> str:
 
 
 def article_path(article: Article, script: str | None = None) -> str:
+    """The original at articles/SLUG.html; its conversion in articles/hans/ or articles/hant/."""
     if script is None or script == article.script:
         return f"articles/{article.slug}.html"
-    return f"articles/{article.slug}.{'hant' if script == HANT else 'hans'}.html"
+    return f"articles/{'hant' if script == HANT else 'hans'}/{article.slug}.html"
 
 
 def indexed_script(article: Article) -> str:
@@ -294,8 +295,12 @@ class Renderer:
         c = self.collection
         links = (self.source_slug(a.source), a.district_key and self.district_slug(a.district_key),
                  [self.author_slug(n) for n in a.authors])
-        return fingerprint(self.site_key, repr(a), script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
+        return fingerprint(self.site_key, self._article_hash(a), script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
                            [shown(r) for r in c.related[a.slug]], links)
+
+    @functools.lru_cache(maxsize=None)
+    def _article_hash(self, a: Article) -> str:
+        return hashlib.sha256(repr(a).encode()).hexdigest()
 
     def _article_page(self, a: Article, script: str) -> str:
         indexed = script == indexed_script(a)

@@ -11,6 +11,7 @@ from .errors import GazetteError
 from .model import Article
 from .render import format_date
 from .script import t2s_char_map, to_simplified
+from .workers import die_with_parent
 
 PAGEFIND_LANGUAGE = "zh"  # one index for both scripts: every indexed page is Simplified
 
@@ -69,9 +70,18 @@ def pagefind_binary() -> Path:
     return get_executable()
 
 
-def run_pagefind(site: Path) -> None:
-    """Index the built site; the bundle goes to site/pagefind/."""
-    command = [str(pagefind_binary()), "--site", str(site), "--force-language", PAGEFIND_LANGUAGE, "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise GazetteError(f"Pagefind failed: {(result.stderr or result.stdout).strip()[:500]}")
+def start_pagefind(site: Path) -> subprocess.Popen:
+    """Start indexing the built site (the bundle goes to site/pagefind/); finish_pagefind waits."""
+    # only where indexed pages can be (originals and Simplified conversions): Pagefind need not
+    # read the Traditional conversions and the lists, which carry no data-pagefind-body
+    command = [str(pagefind_binary()), "--site", str(site), "--force-language", PAGEFIND_LANGUAGE, "--silent",
+               "--glob", "articles/{*.html,hans/*.html}"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=die_with_parent)
+
+
+def finish_pagefind(process: subprocess.Popen) -> None:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise GazetteError(f"Pagefind failed: {(err or out).strip()[:500]}")
+

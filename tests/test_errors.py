@@ -93,3 +93,13 @@ def test_a_bad_seed_does_not_stop_the_build(tmp_path):
     assert result.returncode == 0
     assert "seeds/binary.txt: binary file" in result.stderr.splitlines()[-1] or "binary.txt: binary file" in result.stderr
     assert (root / "public" / "articles" / "good.html").is_file()
+
+
+def test_check_finds_broken_links_in_bodies(tmp_path):
+    body = "见[另一篇](other.html)和[城市](../cities/shenyang.html)。\n\n又见[不存在](missing.html#top)。"
+    root = make_site(tmp_path / "site", {"content/a.md": article_md(body=body),
+                                         "content/other.md": article_md(title="另一篇")})
+    result = run_cli("check", cwd=root)
+    assert result.returncode == 1
+    assert "content/a.md:10: broken link 'missing.html#top': no page articles/missing.html" in result.stderr
+    assert "other.html" not in result.stderr and "shenyang" not in result.stderr
