@@ -21,7 +21,7 @@ site: $(VENV)/.installed
 	$(PY) build.py $(if $(BASE_URL),--base-url $(BASE_URL))
 
 test: $(VENV)/.test-installed
-	sh tools/ensure-chromium.sh
+	sh tools/ensure-debian.sh chromium fonts-noto-cjk
 	$(PY) -m pytest
 
 check: $(VENV)/.installed
@@ -30,7 +30,12 @@ check: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(PY) build.py serve
 
-bench: $(VENV)/.installed
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	sh tools/ensure-debian.sh hugo
 	$(PY) bench/run.py
 
 clean:

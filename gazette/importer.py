@@ -132,13 +132,7 @@ def import_seeds(paths: list[Path], content_dir: Path, report: Report,
     content_dir.mkdir(parents=True, exist_ok=True)
     index = index or ContentIndex.scan(content_dir)
     written: list[Path] = []
-    for path in paths:
-        try:
-            seed = read_seed(path)
-            drafts = drafts_for(seed, read_sidecar(path))
-        except GazetteError as exc:
-            report.error(exc)
-            continue
+    for path, seed, drafts in seed_drafts(paths, report):
         if not drafts:
             removed = clean_page(seed.text).removed
             report.warn(f"no article found in the seed ({len(removed)} lines of page furniture removed)", path)
@@ -187,15 +181,19 @@ def _report_removed(path: Path, drafts: list[Draft], report: Report) -> None:
                            f"(see `build.py import --json {path}`)")
 
 
-def drafts_as_json(paths: list[Path], report: Report) -> list[dict]:
-    out = []
+def seed_drafts(paths: list[Path], report: Report):
+    """(path, seed, drafts) of each seed that can be read; the others are reported."""
     for path in paths:
         try:
             seed = read_seed(path)
-            drafts = drafts_for(seed, read_sidecar(path))
+            yield path, seed, drafts_for(seed, read_sidecar(path))
         except GazetteError as exc:
             report.error(exc)
-            continue
+
+
+def drafts_as_json(paths: list[Path], report: Report) -> list[dict]:
+    out = []
+    for _path, _seed, drafts in seed_drafts(paths, report):
         for draft in drafts:
             item = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in draft.fields.items()}
             item.update(body=draft.body, removed=draft.removed)

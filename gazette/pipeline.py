@@ -77,12 +77,14 @@ class BuildResult:
     imported: list[Path] = field(default_factory=list)
 
 
+def _files_under(*folders: Path) -> list[Path]:
+    return [p for folder in folders if folder.is_dir()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+
+
 def _input_files(project: Project) -> list[Path]:
-    files = [project.settings_file] if project.settings_file.is_file() else []
-    for folder in (project.seeds, project.content, project.layouts, PACKAGE):
-        if folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return files
+    settings = [project.settings_file] if project.settings_file.is_file() else []
+    return settings + _files_under(project.seeds, project.content, project.layouts, PACKAGE)
 
 
 def inputs_stat(project: Project, files: list[Path]) -> str:
@@ -260,10 +262,8 @@ def _render_all(pending: list) -> None:
 def _site_hash(project: Project, settings) -> str:
     """What every page depends on: the layouts, the settings and the code."""
     digest = hashlib.sha256(f"{__version__}|{settings!r}".encode())
-    for folder in (project.layouts, PACKAGE):
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.name.encode() + path.read_bytes())
+    for path in _files_under(project.layouts, PACKAGE):
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -14,6 +14,7 @@ from .script import t2s_char_map, to_simplified
 from .workers import die_with_parent
 
 PAGEFIND_LANGUAGE = "zh"  # one index for both scripts: every indexed page is Simplified
+PAGEFIND_GLOB = "articles/{*.html,hans/*.html}"  # where indexed pages can be
 
 
 def t2s_script() -> str:
@@ -75,7 +76,7 @@ def start_pagefind(site: Path) -> subprocess.Popen:
     # only where indexed pages can be (originals and Simplified conversions): Pagefind need not
     # read the Traditional conversions and the lists, which carry no data-pagefind-body
     command = [str(pagefind_binary()), "--site", str(site), "--force-language", PAGEFIND_LANGUAGE, "--silent",
-               "--glob", "articles/{*.html,hans/*.html}"]
+               "--glob", PAGEFIND_GLOB]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=die_with_parent)
 
