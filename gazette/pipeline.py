@@ -33,6 +33,7 @@ from .workers import cores, fork_pool
 PACKAGE = Path(__file__).parent
 PAGEFIND_DIR = "pagefind"
 PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
+RENDER_SLICE = 200  # pages a worker renders per task
 STAMP = ".gazette-build.json"
 
 
@@ -141,8 +142,7 @@ def _import_new_seeds(project: Project, report: Report) -> list[Path]:
     written: list[Path] = []
     if pending:  # only then read every content file's front matter: which seeds have drafts?
         index = ContentIndex.scan(project.content)
-        drafted = {seed: sha for seed, sha in index.seed_hashes.items()}
-        pending = [p for p in pending if drafted.get(p.name) != current[p.name]]
+        pending = [p for p in pending if index.seed_hashes.get(p.name) != current[p.name]]
         written = import_seeds(pending, project.content, report, index) if pending else []
     if current != known:
         project.cache.mkdir(parents=True, exist_ok=True)
@@ -177,17 +177,16 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     jobs = renderer.jobs()
     seed_pages = _seed_pages(project, renderer, collection, report)
     writer = SiteWriter(project.public)
-    started_indexing: list[Indexing] = []
+    indexing = Indexing()
     try:
         # article pages first: Pagefind indexes them while the lists and the rest are written
-        articles_first = sorted(jobs, key=lambda job: not job.path.startswith("articles/"))
-        split = next((i for i, job in enumerate(articles_first) if not job.path.startswith("articles/")), len(jobs))
+        article_jobs = [job for job in jobs if job.path.startswith("articles/")]
+        other_jobs = [job for job in jobs if not job.path.startswith("articles/")]
         old_keys = stamp.get("page_keys", {})
-        page_keys = _write_pages(articles_first[:split], writer, project.public, old_keys, force)
+        page_keys = _write_pages(article_jobs, writer, project.public, old_keys, force)
         index_key = _indexed_hash(page_keys, collection)
         indexing = _pagefind_bundle(project, writer, index_key, stamp)
-        started_indexing.append(indexing)
-        page_keys.update(_write_pages(articles_first[split:], writer, project.public, old_keys, force))
+        page_keys.update(_write_pages(other_jobs, writer, project.public, old_keys, force))
         for rel in sorted(seed_pages):
             writer.write(rel, seed_pages[rel])
         static = project.layouts / "static"
@@ -205,18 +204,19 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
             return result
         writer.commit()
     except BaseException:
+        indexing.cancel()  # before the folder it writes into goes
         writer.abandon()
         raise
     result.seconds = time.perf_counter() - started
     return result
 
 
-def progress(items, label: str):
+def progress(items, label: str, total: int | None = None):
     """A progress bar on a terminal; nothing in CI or when output is redirected."""
     from tqdm import tqdm
+    total = len(items) if total is None else total
     quiet = not sys.stderr.isatty() or bool(os.environ.get("CI"))
-    return tqdm(items, desc=label, unit="page", leave=False, disable=quiet or len(items) < 200)
-
+    return tqdm(items, desc=label, unit="page", total=total, leave=False, disable=quiet or total < 200)
 
 
 def _write_pages(jobs: list[PageJob], writer: SiteWriter, previous: Path, old_keys: dict, force: bool) -> dict:
@@ -249,11 +249,10 @@ def _render_all(pending: list) -> None:
             target.write_bytes(job.render().encode("utf-8"))
         return
     _PENDING = pending
-    size = 200
-    slices = [(i, min(i + size, len(pending))) for i in range(0, len(pending), size)]
+    slices = [(i, min(i + RENDER_SLICE, len(pending))) for i in range(0, len(pending), RENDER_SLICE)]
     try:
         with fork_pool(workers) as pool:
-            for _ in progress(list(pool.imap_unordered(_render_slice, slices)), "pages"):
+            for _ in progress(pool.imap_unordered(_render_slice, slices), "pages", total=len(slices)):
                 pass
     finally:
         _PENDING = []

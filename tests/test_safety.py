@@ -136,3 +136,23 @@ def test_curator_edits_survive_imports_and_builds(tmp_path):
     assert f"seed_sha256: {new_hash}" in sibling.read_text(encoding="utf-8")  # unedited: regenerated
     assert len(list(content.glob("*.md"))) == 16
     assert "辽宁日报" in (root / "public" / "articles" / f"{edited.stem}.html").read_text(encoding="utf-8")
+
+
+def test_incremental_build_equals_clean_build(tmp_path):
+    root = copy_project(tmp_path / "site")
+    assert run_cli(cwd=root).returncode == 0
+    edited = next((root / "content").glob("2020-02-18-jia-gu-*.md"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("加固抗击疫情的城乡安全防线", "加固城乡安全防线"),
+                      encoding="utf-8")
+    (root / "content" / "new.md").write_text(article_md(title="新增的一篇", city="铁岭", body="铁岭党员。"),
+                                             encoding="utf-8")
+    result = run_cli(cwd=root)  # incremental: most pages are linked from the last build
+    assert result.returncode == 0, result.stderr
+    report, clean = build_project(root, out=tmp_path / "clean")  # from nothing, same cache
+    assert report.ok
+    assert _snapshot(root / "public") == _snapshot(clean)
+    import shutil
+    shutil.rmtree(root / ".cache")  # no cache at all: Pagefind runs again (see the determinism test)
+    report, bare = build_project(root, out=tmp_path / "bare")
+    ours = lambda snap: {k: v for k, v in snap.items() if not k.startswith("pagefind/")}  # noqa: E731
+    assert ours(_snapshot(bare)) == ours(_snapshot(clean))
