@@ -222,7 +222,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation)
+        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation, char_refs=char_refs)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
@@ -344,6 +344,11 @@ def _unique_slugs(names: list[str]) -> dict[str, str]:
         taken.add(candidate)
         out[name] = candidate
     return out
+
+
+def char_refs(text: str) -> Markup:
+    """Text as ASCII: HTML-escaped, every other character as a numeric reference (&#23432;)."""
+    return Markup("".join(ch if ch.isascii() else f"&#{ord(ch)};" for ch in str(Markup.escape(text))))
 
 
 def _tojson(value) -> Markup:

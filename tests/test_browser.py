@@ -29,7 +29,7 @@ def test_search_over_http_finds_party_members(page, built_site, serve_dir):
 def test_search_under_a_sub_path_in_both_scripts(page, built_site, serve_dir, prefix):
     base = serve_dir(built_site, prefix)
     simplified = search(page, base, "社区")
-    assert any("守嚴守牢" in t or "守严守牢" in t for t in simplified)  # written 社區 in the article
+    assert "守嚴守牢疫情防控的關鍵防線" in simplified  # written 社區, and titled as written
     traditional = search(page, base, "鐵嶺")
     assert any("城乡安全防线" in t for t in traditional)  # a Simplified article
     page.locator("#results a.hit").first.click()
@@ -96,3 +96,14 @@ def test_header_search_box_leads_to_results(page, built_site):
     page.fill("#site-q", "本溪")
     page.press("#site-q", "Enter")
     assert len(hits(page)) >= 1
+
+
+@pytest.mark.parametrize("engine", ["pagefind", "offline"])
+def test_sort_by_date(page, built_site, serve_dir, engine):
+    base = serve_dir(built_site) if engine == "pagefind" else built_site.as_uri() + "/"
+    search(page, base, "党员", "&sort=date")
+    assert page.locator("#sort").input_value() == "date"
+    metas = page.locator("#results .meta").all_inner_texts()
+    dates = [tuple(int(n) for n in re.search(r"(\d{4})年(?:(\d+)月)?(?:(\d+)日)?", m).groups(default="0"))
+             for m in metas]
+    assert len(dates) >= 10 and dates == sorted(dates, reverse=True)
