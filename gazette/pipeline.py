@@ -386,7 +386,3 @@ def _check_links(project: Project, article, outputs: set[str], report: Report) -
                 line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
                 report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",
                                           article.source_path, line, hint="links are relative to articles/"))
-
-
-def remove_output(project: Project) -> None:
-    shutil.rmtree(project.public, ignore_errors=True)

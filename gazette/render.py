@@ -261,9 +261,6 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise GazetteError(f"template error: {exc}", f"layouts/{template_name}")
 
-    def all_pages(self) -> dict[str, str]:
-        return {job.path: job.render() for job in self.jobs()}
-
     def jobs(self) -> list[PageJob]:
         c = self.collection
         jobs = [
