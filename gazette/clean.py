@@ -74,15 +74,32 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         if tag in {"h1", "h2", "h3"}:
             self.parts.append("#" * (1 if tag == "h1" else 2) + " ")
-        for name, value in attrs:
-            if name in {"alt", "title"} and value and value.strip():
-                self.dropped.append(f"{name}: {value.strip()}")
+        for name, value in attrs:  # alt, title, or a broken tag's swallowed text: reported
+            if (value and value.strip() and (name in {"alt", "title"} or not value.isascii())) or not name.isascii():
+                self.dropped.append(f"{name}: {value.strip()}" if value else name)
 
     def handle_endtag(self, tag):
         if tag in _DROP_TAGS and self._skip:
             self._skip -= 1
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
+
+    def handle_comment(self, data):
+        self._drop(data)
+
+    def handle_pi(self, data):
+        self._drop(data)
+
+    def handle_decl(self, decl):
+        self._drop(decl)
+
+    def unknown_decl(self, data):
+        self._drop(data)
+
+    def _drop(self, data: str) -> None:
+        """Comments, declarations and processing instructions are not text, but are reported."""
+        if data.strip():
+            self.dropped.append(data.strip())
 
     def handle_data(self, data):
         if self._skip:

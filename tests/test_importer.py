@@ -199,3 +199,10 @@ def test_unseen_cms_html_copy():
     assert "<" not in draft.body and "统计代码" not in draft.body
     kinds = {r["kind"] for r in draft.removed}
     assert {"html", "navigation", "metadata", "editor", "widget", "copyright", "site_suffix"} <= kinds
+
+
+def test_html_comments_and_instructions_are_reported_not_lost():
+    from gazette.clean import clean_page
+    page = "<p>标题</p><!-- 编辑注：待核实 --><?xml 版本?><p>正文一段。</p><p>正文二段。</p>"
+    removed = [r.text for r in clean_page(page).removed if r.kind == "html"]
+    assert "编辑注：待核实" in removed and any("版本" in r for r in removed)
