@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import pickle
 import re
 from difflib import get_close_matches
 from pathlib import Path
 
+from . import cache as build_cache
 from . import frontmatter, gazetteer
 from .errors import GazetteError, Report
 from .model import Article
@@ -120,7 +119,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path | None = None) -> list[Article]:
     """Every content file as an Article; a file whose bytes are unchanged comes from the cache."""
-    cache = _read_cache(cache_file)
+    cache = build_cache.load(cache_file)
     fresh: dict[str, tuple] = {}
     articles: list[Article] = []
     owners: dict[str, Article] = {}
@@ -145,19 +144,5 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
         owners[article.slug] = article
         articles.append(article)
     if cache_file and fresh != cache:
-        _write_cache(cache_file, fresh)
+        build_cache.save(cache_file, fresh)
     return articles
-
-
-def _read_cache(cache_file: Path | None) -> dict:
-    try:
-        return pickle.loads(cache_file.read_bytes()) if cache_file else {}
-    except Exception:  # missing, damaged or from another version: only slower
-        return {}
-
-
-def _write_cache(cache_file: Path, data: dict) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cache_file)

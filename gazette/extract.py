@@ -14,7 +14,7 @@ import yaml
 from . import gazetteer
 from .clean import Cleaned, Removed, find_garbled
 from .script import detect_script
-from .split import BYLINE, LEAD, Block, Para, _BYLINE_NAMES, heading_like, is_name_line, simplified
+from .split import BYLINE, Block, Para, _BYLINE_NAMES, heading_like, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
 UNKNOWN_SOURCE = "未注明"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 
 from . import frontmatter
 from .clean import clean_page
 from .errors import GazetteError, Report
 from .extract import Draft, assign_removed, build_draft, page_facts
 from .read import SeedText, read_seed, read_utf8
+from .slugs import pinyin_words, unique
 from .split import split_page
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -86,19 +85,10 @@ def _apply_sidecar(fields: dict, sidecar: dict) -> None:
 
 def make_slug(fields: dict, taken: set[str]) -> str:
     """ASCII, from date and title pinyin; fixed once written, so later imports never rename."""
-    from pypinyin import lazy_pinyin  # 0.4 s to import: only when a new article gets its name
     date = fields.get("date")
     prefix = date.isoformat() if date else "undated"
-    words = []
-    for token in lazy_pinyin(str(fields.get("title") or "")):
-        token = re.sub(r"[^a-z0-9]+", "-", token.lower()).strip("-")
-        if token:
-            words.append(token)
-    slug = "-".join([prefix] + words[:SLUG_SYLLABLES])
-    candidate, n = slug, 2
-    while candidate in taken:
-        candidate, n = f"{slug}-{n}", n + 1
-    return candidate
+    words = pinyin_words(str(fields.get("title") or ""))
+    return unique("-".join([prefix] + words[:SLUG_SYLLABLES]), taken)
 
 
 @dataclass
@@ -165,7 +155,7 @@ def _write_draft(draft: Draft, content_dir: Path, index: ContentIndex, report: R
     if frontmatter.is_pristine(old_text, old_meta):
         existing.write_text(text, encoding="utf-8")
         return existing
-    report.warn(f"the seed changed and so did this file: kept your edit; re-import by deleting the file",
+    report.warn("the seed changed and so did this file: kept your edit; re-import by deleting the file",
                 existing)
     return None
 

@@ -104,12 +104,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def clean_stale(final: Path) -> None:
     """Remove staging folders left by builds that were killed."""
-    for stale in final.parent.glob(f".{final.name}.building-*"):
-        if not _alive(stale.name.rsplit("-", 1)[-1]):
-            shutil.rmtree(stale, ignore_errors=True)
-    for stale in final.parent.glob(f".{final.name}.retired-*"):
-        if not _alive(stale.name.rsplit("-", 1)[-1]):
-            shutil.rmtree(stale, ignore_errors=True)
+    for kind in ("building", "retired"):  # what a killed build was making, or deleting
+        for stale in final.parent.glob(f".{final.name}.{kind}-*"):
+            if not _alive(stale.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(stale, ignore_errors=True)
     for stale in final.parent.glob(f".{final.name}.old-*"):
         if final.exists():
             shutil.rmtree(stale, ignore_errors=True)

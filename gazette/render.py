@@ -27,6 +27,7 @@ from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
 from .script import HANS, HANT, convert
 from .settings import Settings
+from .slugs import pinyin_words, unique
 
 DATA = Path(__file__).parent / "data"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -90,12 +91,6 @@ def format_date(article: Article) -> str:
     if article.date_precision == "month":
         return f"{d.year}年{d.month}月"
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-def ascii_slug(text: str) -> str:
-    from pypinyin import lazy_pinyin  # 0.4 s to import: a no-op build never gets here
-    words = [re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in lazy_pinyin(text)]
-    return "-".join(w for w in words if w) or "x"
 
 
 def year_slug(year: int | None) -> str:
@@ -292,12 +287,8 @@ class Renderer:
         c = self.collection
         links = (self.source_slug(a.source), a.district_key and self.district_slug(a.district_key),
                  [self.author_slug(n) for n in a.authors])
-        return fingerprint(self.site_key, self._article_hash(a), script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
+        return fingerprint(self.site_key, self.prepared[a.slug].key, script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
                            [shown(r) for r in c.related[a.slug]], links)
-
-    @functools.lru_cache(maxsize=None)
-    def _article_hash(self, a: Article) -> str:
-        return hashlib.sha256(repr(a).encode()).hexdigest()
 
     def _article_page(self, a: Article, script: str) -> str:
         indexed = script == indexed_script(a)
@@ -331,16 +322,8 @@ class Renderer:
 
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
     taken: set[str] = set()
-    for name in sorted(names):
-        slug, n = ascii_slug(name), 2
-        candidate = slug
-        while candidate in taken:
-            candidate, n = f"{slug}-{n}", n + 1
-        taken.add(candidate)
-        out[name] = candidate
-    return out
+    return {name: unique("-".join(pinyin_words(name)) or "x", taken) for name in sorted(names)}
 
 
 def char_refs(text: str) -> Markup:

@@ -85,4 +85,3 @@ def finish_pagefind(process: subprocess.Popen) -> None:
     out, err = process.communicate()
     if process.returncode != 0:
         raise GazetteError(f"Pagefind failed: {(err or out).strip()[:500]}")
-
