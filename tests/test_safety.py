@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -29,7 +28,7 @@ def hostile_site(root: Path) -> Path:
     quoted = PAYLOAD.replace('"', '\\"')
     files = {"content/evil.md": "\n".join([
         "---", f'title: "标题{quoted}"', f'subtitle: "副题{quoted}"', "city: 沈阳", f'district: "{quoted}"',
-        "date: 2020-02-11", f'source: "来源{quoted}"', f'author: "\\"><script>alert(1)</script>"',
+        "date: 2020-02-11", f'source: "来源{quoted}"', 'author: "\\"><script>alert(1)</script>"',
         f'captions: ["图说{quoted}"]', f'review: ["{quoted}"]', "---", "", HOSTILE_BODY])}
     files["content/other.md"] = article_md(title="另一篇", body="党员冲在前，另一篇文章。")
     return make_site(root, files)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,7 +39,7 @@ def test_every_seed_becomes_articles_on_the_site(built_site):
         if meta.get("city"):
             assert meta["city"] in meta_line
         for name in filter(None, (meta.get("author") or "").split("、")):
-            assert page.select_one(f".article .meta a.author[href$='.html']", string=name), name
+            assert page.select_one(".article .meta a.author[href$='.html']", string=name), name
         assert page.find("time")["datetime"] == meta["date"].isoformat()
         assert page.select_one(f'a[href="../seeds/{meta["seed"]}.html"]')
 
