@@ -4,4 +4,4 @@ The modules follow the pipeline: read -> clean -> split -> extract -> importer (
 content/) -> content (front matter to the model) -> model -> render -> search -> output.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

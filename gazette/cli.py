@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report.errors else code
 
 
+def _indexed(years: list[str]) -> str:
+    return f"search index made again for {', '.join(years)}" if years else "search index unchanged"
+
+
 def _run(command: str, args, project, report: Report) -> int:
     from . import pipeline
     from .importer import drafts_as_json, import_seeds, seed_files
@@ -70,7 +74,7 @@ def _run(command: str, args, project, report: Report) -> int:
             report.info.append(f"nothing changed: {result.articles} articles, {result.pages} pages ({result.seconds:.2f} s)")
         else:
             report.info.append(f"built {result.articles} articles, {result.pages} pages, {len(report.warnings)} warnings"
-                               f" in {result.seconds:.1f} s{'' if result.indexed else ' (search index unchanged)'}")
+                               f" in {result.seconds:.1f} s ({_indexed(result.indexed)})")
         return 0
     if command == "import":
         files = [f.resolve() for f in args.files] or seed_files(project.seeds)

@@ -11,7 +11,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -25,13 +24,13 @@ from .model import Collection
 from .output import SiteWriter, clean_stale
 from .read import read_seed
 from .prepare import prepare_all
-from .render import PageJob, Renderer, article_path, fingerprint, indexed_script
-from .search import finish_pagefind, offline_doc, offline_index_script, start_pagefind, t2s_script
+from .render import PageJob, Renderer, fingerprint
+from .indexing import RECORDS, Indexing
+from .search import offline_doc, offline_index_script, t2s_script
 from .settings import load_settings
 from .workers import cores, fork_pool
 
 PACKAGE = Path(__file__).parent
-PAGEFIND_DIR = "pagefind"
 PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
 RENDER_SLICE = 200  # pages a worker renders per task
 STAMP = ".gazette-build.json"
@@ -74,7 +73,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     skipped: bool = False
-    indexed: bool = False
+    indexed: list[str] = field(default_factory=list)  # the years whose search index was made again
     imported: list[Path] = field(default_factory=list)
 
 
@@ -154,6 +153,7 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     clean_stale(project.public)
+    clean_stale(project.cache / RECORDS)
     settings = load_settings(project.settings_file, report, project.base_url)
     result.imported = import_new_seeds(project, report)
     files = _input_files(project)
@@ -171,22 +171,18 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         return result
     collection = Collection.build(articles)
     prepared = prepare_all(articles, project.cache / f"prepared-{__version__}.pickle")
-    renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared,
-                        site_key=_site_hash(project, settings))
-    renderer.check_templates()
-    jobs = renderer.jobs()
-    seed_pages = _seed_pages(project, renderer, collection, report)
     writer = SiteWriter(project.public)
-    indexing = Indexing()
+    indexing = None
     try:
-        # article pages first: Pagefind indexes them while the lists and the rest are written
-        article_jobs = [job for job in jobs if job.path.startswith("articles/")]
-        other_jobs = [job for job in jobs if not job.path.startswith("articles/")]
-        old_keys = stamp.get("page_keys", {})
-        page_keys = _write_pages(article_jobs, writer, project.public, old_keys, force)
-        index_key = _indexed_hash(page_keys, collection)
-        indexing = _pagefind_bundle(project, writer, index_key, stamp)
-        page_keys.update(_write_pages(other_jobs, writer, project.public, old_keys, force))
+        # Pagefind reads records of its own, not the pages: it indexes while every page is written
+        old_index = stamp.get("index") if isinstance(stamp.get("index"), dict) else {}
+        indexing = Indexing(project.cache, project.public, writer, collection, prepared, old_index)
+        renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared,
+                            site_key=_site_hash(project, settings))
+        renderer.check_templates()
+        jobs = renderer.jobs()
+        seed_pages = _seed_pages(project, renderer, collection, report)
+        page_keys = _write_pages(jobs, writer, project.public, stamp.get("page_keys", {}), force)
         for rel in sorted(seed_pages):
             writer.write(rel, seed_pages[rel])
         static = project.layouts / "static"
@@ -197,14 +193,15 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
             [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
         result.indexed = indexing.finish()
         result.articles, result.pages = len(articles), len(jobs) + len(seed_pages)
-        writer.write(STAMP, json.dumps({"inputs": key, "stat": stat_key, "index": index_key, "articles": result.articles,
+        writer.write(STAMP, json.dumps({"inputs": key, "stat": stat_key, "index": indexing.keys, "articles": result.articles,
                                         "pages": result.pages, "page_keys": page_keys}, sort_keys=True))
         if not report.ok:
             writer.abandon()
             return result
         writer.commit()
     except BaseException:
-        indexing.cancel()  # before the folder it writes into goes
+        if indexing is not None:
+            indexing.cancel()  # before the folder it writes into goes
         writer.abandon()
         raise
     result.seconds = time.perf_counter() - started
@@ -263,65 +260,6 @@ def _site_hash(project: Project, settings) -> str:
     digest = hashlib.sha256(f"{__version__}|{settings!r}".encode())
     for path in _files_under(project.layouts, PACKAGE):
         digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-class Indexing:
-    """The search bundle of this build: reused from the last build or the cache, or being made."""
-
-    def __init__(self, process=None, finish=None):
-        self.process = process
-        self._finish = finish
-
-    def finish(self) -> bool:
-        """Wait for Pagefind if it runs; True when it did."""
-        if self.process is None:
-            return False
-        self._finish()
-        return True
-
-    def cancel(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-def _pagefind_bundle(project: Project, writer: SiteWriter, index_key: str, stamp: dict) -> Indexing:
-    """Reuse the bundle of the same indexed pages, or start Pagefind on them.
-
-    Pagefind is the slowest stage, and its filter files differ from run to run even on
-    the same input (Pagefind/pagefind#638): the cache makes the same input give the same bundle.
-    """
-    cached = project.cache / PAGEFIND_DIR / index_key
-    if stamp.get("index") == index_key and (project.public / PAGEFIND_DIR).is_dir():
-        writer.copy_tree(project.public / PAGEFIND_DIR, PAGEFIND_DIR)
-        return Indexing()
-    if cached.is_dir():
-        writer.copy_tree(cached, PAGEFIND_DIR)
-        return Indexing()
-    process = start_pagefind(writer.staging)
-
-    def finish() -> None:
-        finish_pagefind(process)
-        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
-        shutil.copytree(writer.staging / PAGEFIND_DIR, cached, copy_function=_link_or_copy)
-
-    return Indexing(process, finish)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _indexed_hash(page_keys: dict[str, str], collection: Collection) -> str:
-    """What Pagefind sees: the indexed article pages. Unchanged, the old index is reused."""
-    digest = hashlib.sha256()
-    for a in collection.articles:
-        path = article_path(a, indexed_script(a))
-        digest.update(f"{path}\0{page_keys[path]}\0".encode())
     return digest.hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""Per-article work done once and cached across builds: body HTML, search text, search terms.
+"""Per-article work done once and cached across builds: body HTML, search text, search record.
 
 Keyed by a hash of the article, so an unchanged article costs nothing on the next build,
 and spread over the CPU cores when many articles are new (a clean build).
@@ -15,7 +15,7 @@ from . import cache as build_cache
 from .model import Article
 from .render import markdown, plain_text_of
 from .script import to_simplified
-from .search import search_terms
+from .search import search_record
 from .workers import cores, fork_pool
 
 PARALLEL_FROM = 200  # below this many articles, starting workers costs more than it saves
@@ -25,8 +25,8 @@ PARALLEL_FROM = 200  # below this many articles, starting workers costs more tha
 class Prepared:
     key: str  # hash of the article: pages showing it fingerprint it by this
     html: str  # the body as HTML
-    text: str  # title, body and captions as Simplified plain text (search matches on it)
-    terms: str  # characters indexed beside the text (see search.search_terms)
+    text: str  # title, body and captions as Simplified plain text (the offline index matches on it)
+    record: str  # what Pagefind indexes (see search.search_record)
 
 
 def article_key(article: Article) -> str:
@@ -37,7 +37,7 @@ def prepare(article: Article, key: str) -> Prepared:
     tokens = markdown().parse(article.body)
     html = markdown().renderer.render(tokens, markdown().options, {})
     text = to_simplified(" ".join([article.title, article.subtitle or "", plain_text_of(tokens), *article.captions]))
-    return Prepared(key, html, text, search_terms(text))
+    return Prepared(key, html, text, search_record(article, text))
 
 
 def _prepare_all(todo: list[tuple[Article, str]]) -> list[Prepared]:

@@ -108,11 +108,6 @@ def article_path(article: Article, script: str | None = None) -> str:
     return f"articles/{'hant' if script == HANT else 'hans'}/{article.slug}.html"
 
 
-def indexed_script(article: Article) -> str:
-    """The version search indexes: always the Simplified one (the index is zh-Hans)."""
-    return HANS
-
-
 def paginate(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
@@ -217,7 +212,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation, char_refs=char_refs)
+        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
@@ -291,11 +286,8 @@ class Renderer:
                            [shown(r) for r in c.related[a.slug]], links)
 
     def _article_page(self, a: Article, script: str) -> str:
-        indexed = script == indexed_script(a)
-        prepared = self.prepared[a.slug]
         html = self.page("article.html", article_path(a, script), lang=script, article=a, script=script,
-                         body=Markup(prepared.html), indexed=indexed,
-                         search_terms=prepared.terms if indexed else "", collection=self.collection,
+                         body=Markup(self.prepared[a.slug].html), collection=self.collection,
                          chrome_lang=HANS if script == a.script == HANT else script)
         return html if script == a.script else convert(html, script)
 
@@ -324,11 +316,6 @@ class Renderer:
 def _unique_slugs(names: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     return {name: unique("-".join(pinyin_words(name)) or "x", taken) for name in sorted(names)}
-
-
-def char_refs(text: str) -> Markup:
-    """Text as ASCII: HTML-escaped, every other character as a numeric reference (&#23432;)."""
-    return Markup("".join(ch if ch.isascii() else f"&#{ord(ch)};" for ch in str(Markup.escape(text))))
 
 
 def _tojson(value) -> Markup:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
+
+from conftest import article_md, make_site, run_cli
+
 
 def hits(page) -> list[str]:
     expect(page.locator("#status")).to_have_text(re.compile("找到"))
@@ -107,3 +111,24 @@ def test_sort_by_date(page, built_site, serve_dir, engine):
     dates = [tuple(int(n) for n in re.search(r"(\d{4})年(?:(\d+)月)?(?:(\d+)日)?", m).groups(default="0"))
              for m in metas]
     assert len(dates) >= 10 and dates == sorted(dates, reverse=True)
+
+
+def test_a_change_makes_only_its_years_index_again(tmp_path, page, serve_dir):
+    root = make_site(tmp_path / "s", {
+        "content/a.md": article_md(title="二〇年的文章", date="2020-03-01", body="社区党员值守卡点。"),
+        "content/b.md": article_md(title="二一年的文章", date="2021-05-01", body="网格员和党员入户排查。"),
+    })
+    assert run_cli(cwd=root).returncode == 0
+    bundle = root / "public" / "pagefind"
+    assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == ["2021", "2020"]
+    entries = {year: (bundle / year / "pagefind-entry.json").stat().st_ino for year in ("2020", "2021")}
+    article = root / "content" / "a.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("值守卡点", "值守卡点，志愿者送菜上门"), encoding="utf-8")
+    result = run_cli(cwd=root)
+    assert result.returncode == 0 and "search index made again for 2020" in result.stdout + result.stderr
+    assert (bundle / "2021" / "pagefind-entry.json").stat().st_ino == entries["2021"]  # linked from the last build
+    assert (bundle / "2020" / "pagefind-entry.json").stat().st_ino != entries["2020"]
+    base = serve_dir(root / "public")
+    assert search(page, base, "送菜") == ["二〇年的文章"]
+    assert search(page, base, "党员", "&sort=date") == ["二一年的文章", "二〇年的文章"]  # years together, newest first
+    assert page.errors == []

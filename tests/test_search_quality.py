@@ -16,7 +16,7 @@ MIN_RECALL = 0.95
 
 def top5(page, base: str, query: str) -> list[str]:
     page.goto(f"{base}search.html?q={quote(query)}")
-    expect(page.locator("#status")).to_have_text(re.compile("找到"))
+    expect(page.locator("#status")).to_have_text(re.compile("^找到"))
     hrefs = [a.get_attribute("href") for a in page.locator("#results a.hit").all()[:5]]
     return [re.sub(r"^articles/|\.html.*$", "", h) for h in hrefs]
 
@@ -46,3 +46,27 @@ def test_recall_in_top5(page, built_site, serve_dir, engine):
     value, misses = recall(page, base)
     print(f"\n{engine}: recall@5 = {value:.1%} over {len(QUERIES)} queries; misses: {misses}")
     assert value >= MIN_RECALL, misses
+
+
+# Phrases across jieba's word boundaries (党建 in 党建引领, 员冲 in 党员冲在前), numbers beside
+# Han characters, Traditional and multi-keyword queries, characters that never stand together
+AGREEMENT = ["党建", "员冲", "两邻", "2020年", "2月", "瀋陽 黨員", "社区 网格员", "疫情防控", "党员", "建党",
+             "的", "冲在", "口罩 本溪", "建员党"]
+
+
+def hits(page, base: str, query: str) -> tuple[str, set[str]]:
+    page.goto(f"{base}search.html?q={quote(query)}")
+    expect(page.locator("#status")).to_have_text(re.compile("找到"))  # results, or none
+    return page.locator("#status").inner_text(), {a.get_attribute("href").split("?")[0]
+                                                  for a in page.locator("#results a.hit").all()}
+
+
+def test_pagefind_finds_exactly_what_the_text_contains(page, built_site, serve_dir):
+    """The offline index is a plain substring scan: Pagefind must find the same articles."""
+    online, offline = serve_dir(built_site), built_site.as_uri() + "/"
+    found_any = 0
+    for query in AGREEMENT:
+        expected = hits(page, offline, query)
+        assert hits(page, online, query) == expected, query
+        found_any += bool(expected[1])
+    assert found_any >= len(AGREEMENT) - 2  # the set is not all misses

@@ -11,7 +11,6 @@
   var status = document.getElementById("status");
   var filtersBox = document.getElementById("filters");
   var FILTERS = [["city", "城市"], ["year", "年份"], ["source", "来源"]];
-  var RERANK = 50; // results whose text is loaded to put exact matches first
   var norm = window.GazetteT2S.normalize;
   var params = new URLSearchParams(location.search);
   var state = { q: params.get("q") || "", sort: params.get("sort") || "", filters: {} };
@@ -23,31 +22,36 @@
   var timer = null, generation = 0;
 
   function pagefindEngine() {
-    var loaded = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-      // filters() loads the filter index; without it search() reports no filter counts
-      return pf.options({ baseUrl: base.pathname }).then(function () { return pf.filters(); })
-        .then(function () { return pf; });
+    // One index a year (gazette/indexing.py), named newest first in pagefind/shards.json
+    var loaded = fetch(new URL("pagefind/shards.json", base)).then(function (r) { return r.json(); }).then(function (names) {
+      // each index through its own copy of pagefind.js: instances of one copy share its
+      // WebAssembly, and a second index loading replaces the first's ("memory access out of bounds")
+      return Promise.all(names.map(function (name) {
+        return import(new URL("pagefind/" + name + "/pagefind.js", base).href).then(function (index) {
+          return index.options({ baseUrl: base.pathname }).then(function () { return index.filters(); })
+            .then(function (values) { return filterMembers(index, values); })
+            .then(function (members) { return { index: index, members: members }; });
+        });
+      }));
     });
     return {
       search: function (q, filters, sort) {
-        return loaded.then(function (pf) {
-          var options = { filters: filters };
-          if (sort) options.sort = { date: "desc" };
-          return pf.search(q, options);
-        }).then(function (found) {
-          // The browser splits a query its dictionary lacks into characters (党建 -> 党 建), so
-          // Pagefind ranks pages rich in 党员 first; readers expect the exact text: it comes first.
-          return Promise.all(found.results.slice(0, RERANK).map(function (r) { return r.data(); })).then(function (data) {
-            var terms = q.split(/\s+/).filter(Boolean);
-            var exact = data.filter(function (d) { return containsAll(d.content, terms); });
-            var rest = data.filter(function (d) { return !containsAll(d.content, terms); });
-            if (!sort) data = exact.concat(rest);
+        var keywords = q.split(/\s+/).filter(Boolean);
+        var options = sort ? { sort: { date: "desc" } } : {};
+        return loaded.then(function (shards) {
+          return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords, options); }));
+        }).then(function (lists) {
+          // years newest first, each sorted by date: together, sorted by date; else by score
+          var entries = [].concat.apply([], lists);
+          if (!sort) entries.sort(function (a, b) { return b.score - a.score; });
+          var faceted = facets(entries, filters);
+          return Promise.all(faceted.kept.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
             return {
-              total: found.results.length,
-              counts: found.filters || {},
-              hits: data.slice(0, 50).map(function (d) {
+              total: faceted.kept.length,
+              counts: faceted.counts,
+              hits: data.map(function (d) {
                 return { slug: d.meta.slug, title: d.meta.title, city: d.meta.city, date: d.meta.date,
-                         source: d.meta.source, excerpt: d.excerpt };
+                         source: d.meta.source, excerpt: d.excerpt.replace(/\u200b/g, "").replace(/<\/mark><mark>/g, "") };
               })
             };
           });
@@ -56,8 +60,66 @@
     };
   }
 
-  function containsAll(text, terms) {
-    return terms.every(function (t) { return text.indexOf(t) >= 0; });
+  // The pages of one index containing every keyword as written (the phrase searches, which
+  // score every page alike), scored by the loose searches of the same characters.
+  function matchesIn(shard, keywords, options) {
+    return Promise.all(keywords.map(function (k) {
+      var pieces = (k.match(PIECES) || []).join(" ");
+      return Promise.all([shard.index.search(phrase(k, pieces), options), shard.index.search(pieces)]);
+    })).then(function (found) {
+      var matches = {}, scores = {};
+      found.forEach(function (f) {
+        f[0].results.forEach(function (r) { matches[r.id] = (matches[r.id] || 0) + 1; });
+        f[1].results.forEach(function (r) { scores[r.id] = (scores[r.id] || 0) + r.score; });
+      });
+      return found[0][0].results.filter(function (r) { return matches[r.id] === found.length; }).map(function (r) {
+        var fields = {};
+        FILTERS.forEach(function (f) { fields[f[0]] = shard.members[f[0]][r.id]; });
+        return { item: r, score: scores[r.id] || 0, fields: fields };
+      });
+    });
+  }
+
+  // The index holds every Han character as a word (see gazette/search.py, whose ranges these
+  // are): a keyword with Han characters is asked for as a phrase of them, which Pagefind
+  // matches only where they stand together, as written. Latin words and numbers stay whole.
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var PIECES = new RegExp("[" + HAN + "]|[^" + HAN + "\\s\"]+", "g");
+  function phrase(keyword, pieces) {
+    return new RegExp("[" + HAN + "]").test(keyword) ? '"' + pieces + '"' : pieces;
+  }
+
+  // Each page's value of each filter, by Pagefind result id: one filter-only search per value.
+  function filterMembers(index, values) {
+    var members = {};
+    var asks = [];
+    FILTERS.forEach(function (f) {
+      members[f[0]] = {};
+      Object.keys(values[f[0]] || {}).forEach(function (v) {
+        var only = {};
+        only[f[0]] = v;
+        asks.push(index.search(null, { filters: only }).then(function (found) {
+          found.results.forEach(function (r) { members[f[0]][r.id] = v; });
+        }));
+      });
+    });
+    return Promise.all(asks).then(function () { return members; });
+  }
+
+  // Apply the chosen filters; count each filter's values among the results of the others
+  // (so a reader can switch from one city to another without clearing the choice first).
+  function facets(entries, filters) {
+    var passes = function (e, except) {
+      return FILTERS.every(function (f) { return f[0] === except || !filters[f[0]] || String(e.fields[f[0]]) === filters[f[0]]; });
+    };
+    var counts = {};
+    FILTERS.forEach(function (f) {
+      counts[f[0]] = {};
+      entries.forEach(function (e) {
+        if (passes(e, f[0])) { var v = e.fields[f[0]]; counts[f[0]][v] = (counts[f[0]][v] || 0) + 1; }
+      });
+    });
+    return { kept: entries.filter(function (e) { return passes(e, null); }).map(function (e) { return e.item; }), counts: counts };
   }
 
   function offlineEngine() {
@@ -83,11 +145,8 @@
       }
       matched.push({ d: d, score: score });
     });
-    var counts = { city: {}, year: {}, source: {} };
-    var kept = matched.filter(function (m) {
-      return FILTERS.every(function (f) { return !filters[f[0]] || String(m.d[f[0]]) === filters[f[0]]; });
-    });
-    kept.forEach(function (m) { FILTERS.forEach(function (f) { var v = m.d[f[0]]; counts[f[0]][v] = (counts[f[0]][v] || 0) + 1; }); });
+    var faceted = facets(matched.map(function (m) { return { item: m, fields: m.d }; }), filters);
+    var kept = faceted.kept, counts = faceted.counts;
     kept.sort(function (a, b) { return sort ? (b.d.iso < a.d.iso ? -1 : b.d.iso > a.d.iso ? 1 : 0) : b.score - a.score; });
     return {
       total: kept.length, counts: counts,
@@ -188,7 +247,8 @@
     Object.keys(state.filters).forEach(function (k) { filters[k] = state.filters[k]; });
     engine.search(q, filters, state.sort).then(function (found) {
       if (mine === generation) render(found, q);
-    }).catch(function () {
+    }).catch(function (err) {
+      if (window.console) console.error(err);
       status.textContent = "搜索索引无法加载。请通过网站地址访问，或确认 search-index.js 与本页在同一目录。";
     });
   }

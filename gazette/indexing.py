@@ -1,0 +1,135 @@
+"""The Pagefind bundle: one index per year of the collection, made again only for the years that changed.
+
+Pagefind cannot update an index, and it is the slowest stage (about 5 ms a record): with one
+index for everything, correcting one article meant indexing all of them again. A year's index
+depends only on that year's articles, so a change costs the years it touches. The search page
+asks every year's index and puts the results together (layouts/static/search.js); newest
+year first, which is also the order of results sorted by date.
+
+Indexes are made in the background while the pages are written, two at a time (both cores),
+from search records written for them (search.search_record), not from the published pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
+from pathlib import Path
+
+from .model import Article, Collection
+from .output import SiteWriter
+from .search import finish_pagefind, start_pagefind, write_records
+
+BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
+SHARDS = "shards.json"
+RECORDS = "search-records"  # under .cache/: the records of the indexes being made
+UNDATED = "undated"
+AT_ONCE = 2  # Pagefind processes at a time
+
+
+def shard_of(article: Article) -> str:
+    return str(article.year) if article.year else UNDATED
+
+
+def shards(collection: Collection) -> dict[str, list[Article]]:
+    """The articles of each index, newest year first, undated last."""
+    groups: dict[str, list[Article]] = {}
+    for article in collection.articles:
+        groups.setdefault(shard_of(article), []).append(article)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == UNDATED, -int(item[0]) if item[0] != UNDATED else 0)))
+
+
+def shard_key(articles: list[Article], prepared: dict) -> str:
+    """What an index is made from: its records (a function of their articles' keys) and Pagefind."""
+    digest = hashlib.sha256(metadata.version("pagefind-bin-extended").encode())
+    for article in articles:
+        digest.update(prepared[article.slug].key.encode())
+    return digest.hexdigest()
+
+
+class Indexing:
+    """The search bundle of one build: each year's index reused (last build, cache) or being made.
+
+    Pagefind's filter files differ from run to run even on the same input (Pagefind/pagefind#638):
+    the cache, keyed by what an index is made from, makes the same input give the same bundle.
+    """
+
+    def __init__(self, cache: Path, previous: Path, writer: SiteWriter, collection: Collection, prepared: dict,
+                 old_keys: dict):
+        self.cache = cache / BUNDLE
+        self.writer = writer
+        self.groups = shards(collection)
+        self.keys = {name: shard_key(articles, prepared) for name, articles in self.groups.items()}
+        self.records = cache / f".{RECORDS}.building-{os.getpid()}"
+        self._processes: list = []
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list = []
+        self.made: list[str] = []  # the years indexed again
+        writer.write(f"{BUNDLE}/{SHARDS}", json.dumps(list(self.groups), ensure_ascii=False))
+        todo = []
+        for name, key in self.keys.items():
+            last = previous / BUNDLE / name
+            if old_keys.get(name) == key and last.is_dir():
+                writer.copy_tree(last, f"{BUNDLE}/{name}")
+            elif (self.cache / name / key).is_dir():
+                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}")
+            else:
+                todo.append(name)
+        if todo:
+            shutil.rmtree(self.records, ignore_errors=True)
+            for name in todo:
+                write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
+            self.made = todo
+            self._pool = ThreadPoolExecutor(AT_ONCE)
+            self._futures = [self._pool.submit(self._index, name) for name in todo]
+
+    def _index(self, name: str) -> None:
+        with self._lock:
+            if self._cancelled:
+                return
+            process = start_pagefind(self.records / name, self.writer.staging / BUNDLE / name)
+            self._processes.append(process)
+        finish_pagefind(process)
+        cached = self.cache / name / self.keys[name]
+        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one index a year: the newest
+        shutil.copytree(self.writer.staging / BUNDLE / name, cached, copy_function=_link_or_copy)
+
+    def finish(self) -> list[str]:
+        """Wait for the indexes being made; the years they are."""
+        if self._pool is None:
+            return []
+        try:
+            for future in self._futures:
+                future.result()  # the first failure is raised
+        finally:
+            self._pool.shutdown()
+            shutil.rmtree(self.records, ignore_errors=True)
+        for stale in self.cache.glob("*"):  # years no longer in the collection
+            if stale.name not in self.keys:
+                shutil.rmtree(stale, ignore_errors=True)
+        return self.made
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            for process in self._processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        shutil.rmtree(self.records, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
