@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 from pathlib import Path
+
+from . import __version__
+
+PACKAGE = Path(__file__).parent
+
+
+@functools.cache
+def code_version() -> str:
+    """The version and a digest of the package's code and data files: what was made by other
+    code (a cached article, a search index) is made again, even between two releases."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def load(path: Path | None) -> dict:

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from .model import Article, Collection
 from .output import SiteWriter
-from .search import finish_pagefind, start_pagefind, write_records
+from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
 
 BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
 SHARDS = "shards.json"
+FACETS = "gazette-facets.json"  # in each index: its pages' facet values and dates (search.facet_table)
 RECORDS = "search-records"  # under .cache/: the records of the indexes being made
 UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time
@@ -97,9 +98,13 @@ class Indexing:
             process = start_pagefind(self.records / name, self.writer.staging / BUNDLE / name)
             self._processes.append(process)
         finish_pagefind(process)
+        bundle = self.writer.staging / BUNDLE / name
+        by_slug = {a.slug: a for a in self.groups[name]}
+        table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
+        (bundle / FACETS).write_text(table, encoding="utf-8")
         cached = self.cache / name / self.keys[name]
         shutil.rmtree(cached.parent, ignore_errors=True)  # keep one index a year: the newest
-        shutil.copytree(self.writer.staging / BUNDLE / name, cached, copy_function=_link_or_copy)
+        shutil.copytree(bundle, cached, copy_function=_link_or_copy)
 
     def finish(self) -> list[str]:
         """Wait for the indexes being made; the years they are."""

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, gazetteer
+from .cache import code_version
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import ContentIndex, import_seeds, seed_files
+from .indexing import RECORDS, Indexing
 from .model import Collection
 from .output import SiteWriter, clean_stale
 from .read import read_seed
 from .prepare import prepare_all
 from .render import PageJob, Renderer, fingerprint
-from .indexing import RECORDS, Indexing
 from .search import offline_doc, offline_index_script, t2s_script
 from .settings import load_settings
 from .workers import cores, fork_pool
@@ -257,8 +258,8 @@ def _render_all(pending: list) -> None:
 
 def _site_hash(project: Project, settings) -> str:
     """What every page depends on: the layouts, the settings and the code."""
-    digest = hashlib.sha256(f"{__version__}|{settings!r}".encode())
-    for path in _files_under(project.layouts, PACKAGE):
+    digest = hashlib.sha256(f"{code_version()}|{settings!r}".encode())
+    for path in _files_under(project.layouts):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 

@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
 from . import cache as build_cache
 from .model import Article
 from .render import markdown, plain_text_of
@@ -30,7 +29,7 @@ class Prepared:
 
 
 def article_key(article: Article) -> str:
-    return hashlib.sha256(f"{__version__}|{article!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{build_cache.code_version()}|{article!r}".encode()).hexdigest()
 
 
 def prepare(article: Article, key: str) -> Prepared:

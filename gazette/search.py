@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -16,7 +17,7 @@ from .script import t2s_char_map, to_simplified
 from .workers import die_with_parent
 
 PAGEFIND_LANGUAGE = "zh"  # every record is Simplified; queries are converted to Simplified first
-RECORDS = "articles"  # where the search records are, under the folder Pagefind reads
+RECORD_FOLDER = "articles"  # records sit where their pages do, so that their URLs look alike
 
 # Han characters (CJK unified ideographs, extension A, compatibility ideographs); search.js
 # splits queries by the same ranges
@@ -47,11 +48,18 @@ def one_word_per_character(text: str) -> str:
     return text.translate(_HAN_APART).replace(_ZWSP * 2, _ZWSP)
 
 
+def facet_values(article: Article) -> dict[str, str]:
+    """What a search can be narrowed by, as the search page names the values (both engines)."""
+    return {"city": article.city or "未标注", "year": str(article.year) if article.year else "日期不详",
+            "source": article.source}
+
+
 def search_record(article: Article, text: str) -> str:
     """What Pagefind indexes for one article: a small page, never published.
 
     The text is split per character (above); what search results show comes from attributes,
-    unsplit: the title as written, and the fields of the result line.
+    unsplit: the title as written, and the fields of the result line. Facets and dates are
+    not Pagefind's to filter and sort: see facet_table.
     """
     fields = {
         "title": article.title,
@@ -60,20 +68,48 @@ def search_record(article: Article, text: str) -> str:
         "date": format_date(article),
         "source": article.source,
     }
-    filters = {"city": article.city or "未标注", "year": str(article.year or "日期不详"), "source": article.source}
     head = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{escape(v)}">' for k, v in fields.items())
-    head += "".join(f'<meta data-pagefind-filter="{k}[content]" content="{escape(v)}">' for k, v in filters.items())
-    head += f'<meta data-pagefind-sort="date[content]" content="{article.date.isoformat() if article.date else "0000-00-00"}">'
     title = escape(one_word_per_character(to_simplified(article.title)))
     return (f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">{head}</head>'
             f"<body><h1>{title}</h1><p>{escape(one_word_per_character(_compact(text)))}</p></body></html>\n")
 
 
+def facet_table(pages: dict[str, Article]) -> str:
+    """For the search page, each Pagefind page id's facet values (as indexes into lists of
+    them) and date: it filters, counts and sorts the results of several indexes at once, with
+    no Pagefind filter search (about 50 ms each at 5,000 articles) and no fragment loads."""
+    values: dict[str, list[str]] = {}
+    rows = {}
+    for page_id, article in sorted(pages.items()):
+        row = []
+        for name, value in facet_values(article).items():
+            known = values.setdefault(name, [])
+            if value not in known:
+                known.append(value)
+            row.append(known.index(value))
+        rows[page_id] = row + [article.date.isoformat() if article.date else ""]
+    return json.dumps({"fields": [*values, "date"], "values": values, "pages": rows}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def pagefind_pages(bundle: Path) -> dict[str, str]:
+    """The slug of each page in a Pagefind bundle, by Pagefind's id for it (the name of its
+    fragment, a gzip file: a signature, then JSON)."""
+    pages = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        try:
+            pages[path.stem] = json.loads(raw[raw.index(b"{"):])["meta"]["slug"]
+        except (ValueError, KeyError) as exc:
+            raise GazetteError(f"cannot read Pagefind's fragment {path.name} ({exc}): has its format changed?") from exc
+    return pages
+
+
 def write_records(folder: Path, records: Iterable[tuple[str, str]]) -> None:
     """The records, one file per article, in a folder of their own (Pagefind reads all of it)."""
-    (folder / RECORDS).mkdir(parents=True)
+    (folder / RECORD_FOLDER).mkdir(parents=True)
     for slug, record in records:
-        (folder / RECORDS / f"{slug}.html").write_text(record, encoding="utf-8")
+        (folder / RECORD_FOLDER / f"{slug}.html").write_text(record, encoding="utf-8")
 
 
 def _compact(text: str) -> str:
@@ -87,9 +123,7 @@ def offline_doc(article: Article, text: str) -> dict:
         "title": article.title,
         "t": to_simplified(article.title + " " + (article.subtitle or "")),
         "x": _compact(text),
-        "city": article.city or "未标注",
-        "year": str(article.year) if article.year else "日期不详",
-        "source": article.source,
+        **facet_values(article),
         "date": format_date(article),
         "iso": article.date.isoformat() if article.date else "",
     }

@@ -43,8 +43,9 @@ def test_search_under_a_sub_path_in_both_scripts(page, built_site, serve_dir, pr
     assert page.errors == []
 
 
-def test_filters_change_the_hits(page, built_site, serve_dir):
-    base = serve_dir(built_site)
+@pytest.mark.parametrize("engine", ["pagefind", "offline"])
+def test_filters_change_the_hits(page, built_site, serve_dir, engine):
+    base = serve_dir(built_site) if engine == "pagefind" else built_site.as_uri() + "/"
     everything = search(page, base, "党员")
     page.select_option("select[data-filter=city]", "沈阳")
     page.wait_for_url(re.compile("city="))
@@ -52,6 +53,13 @@ def test_filters_change_the_hits(page, built_site, serve_dir):
     shenyang = hits(page)
     assert 0 < len(shenyang) < len(everything)
     assert all("沈阳" in m for m in page.locator("#results .meta").all_inner_texts())
+    # each filter counts among the results of the others: the other cities stay offered
+    options = page.locator("select[data-filter=city] option").all_inner_texts()
+    assert f"沈阳（{len(shenyang)}）" in options
+    tieling = next(o for o in options if o.startswith("铁岭"))
+    page.select_option("select[data-filter=city]", "铁岭")
+    expect(page.locator("#status")).to_have_text(re.compile(f"找到 {tieling[3:-1]} 篇"))
+    assert all("铁岭" in m for m in page.locator("#results .meta").all_inner_texts())
 
 
 def test_offline_search_from_disk(page, built_site):

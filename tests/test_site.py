@@ -114,11 +114,18 @@ def test_article_pages_stay_within_budget(built_site):
 
 
 def pagefind_records(public: Path) -> list[dict]:
-    """What Pagefind stored for each page it indexed (its fragments: gzip, a signature, JSON)."""
+    """What Pagefind stored for each page it indexed (its fragments: gzip, a signature, JSON),
+    with the page's row of the facet table the build wrote beside them."""
     records = []
-    for path in (public / "pagefind").glob("*/fragment/*.pf_fragment"):  # an index a year
-        raw = gzip.decompress(path.read_bytes())
-        records.append(json.loads(raw[raw.index(b"{"):]))
+    for year in (public / "pagefind").glob("*/"):
+        table = json.loads((year / "gazette-facets.json").read_text(encoding="utf-8"))
+        for path in (year / "fragment").glob("*.pf_fragment"):
+            raw = gzip.decompress(path.read_bytes())
+            row = table["pages"].pop(path.stem)
+            facets = {name: table["values"][name][row[i]] if name != "date" else row[i]
+                      for i, name in enumerate(table["fields"])}
+            records.append({**json.loads(raw[raw.index(b"{"):]), "year_index": year.name, "facets": facets})
+        assert table["pages"] == {}  # no row without a page
     return records
 
 
@@ -129,7 +136,9 @@ def test_search_index_holds_one_record_per_article(built_site):
     for record in records:
         article = articles[record["meta"]["slug"]]
         assert record["meta"]["title"] == article["title"]  # as written, Traditional stays Traditional
-        assert record["filters"]["city"] == [article.get("city") or "未标注"]
+        assert record["facets"]["city"] == (article.get("city") or "未标注")
+        assert record["facets"]["date"] == str(article["date"] or "")
+        assert record["year_index"] == str(article["date"])[:4]
         # every character is a word of its own (search.js asks for phrases of characters)
         assert "\u200b".join("党员") in record["content"] or "党员" not in record["content"].replace("\u200b", "")
     # the index is made from records of its own: published pages carry no Pagefind markup,

@@ -1,7 +1,8 @@
-// The search page. Over http it asks Pagefind (segmented Chinese index); opened from disk
-// (file://, where ES modules and fetch are blocked) it falls back to search-index.js, a
-// classic script the build writes. Both indexes hold Simplified text, so queries are
-// normalised to Simplified first: a Traditional query finds Simplified articles and back.
+// The search page. Over http it asks Pagefind (an index a year, every Han character a word);
+// opened from disk (file://, where ES modules and fetch are blocked) it falls back to
+// search-index.js, a classic script the build writes. Both find the articles containing every
+// keyword as written. Both hold Simplified text, so queries are normalised to Simplified
+// first: a Traditional query finds Simplified articles and back.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -22,28 +23,30 @@
   var timer = null, generation = 0;
 
   function pagefindEngine() {
-    // One index a year (gazette/indexing.py), named newest first in pagefind/shards.json
-    var loaded = fetch(new URL("pagefind/shards.json", base)).then(function (r) { return r.json(); }).then(function (names) {
-      // each index through its own copy of pagefind.js: instances of one copy share its
-      // WebAssembly, and a second index loading replaces the first's ("memory access out of bounds")
+    // One index a year (gazette/indexing.py), named newest first in pagefind/shards.json; each
+    // comes with the facet values and dates of its pages (gazette-facets.json)
+    var loaded = fetch(new URL("pagefind/shards.json", base)).then(json).then(function (names) {
       return Promise.all(names.map(function (name) {
-        return import(new URL("pagefind/" + name + "/pagefind.js", base).href).then(function (index) {
-          return index.options({ baseUrl: base.pathname }).then(function () { return index.filters(); })
-            .then(function (values) { return filterMembers(index, values); })
-            .then(function (members) { return { index: index, members: members }; });
-        });
+        var folder = new URL("pagefind/" + name + "/", base);
+        // each index through its own copy of pagefind.js: with several indexes in one copy
+        // (createInstance), Pagefind 1.5.2 failed now and then with "memory access out of bounds"
+        return Promise.all([
+          import(new URL("pagefind.js", folder).href).then(function (index) {
+            return index.options({ baseUrl: base.pathname }).then(function () { return index; });
+          }),
+          fetch(new URL("gazette-facets.json", folder)).then(json)
+        ]).then(function (both) { return { index: both[0], facets: both[1] }; });
       }));
     });
     return {
       search: function (q, filters, sort) {
         var keywords = q.split(/\s+/).filter(Boolean);
-        var options = sort ? { sort: { date: "desc" } } : {};
         return loaded.then(function (shards) {
-          return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords, options); }));
+          return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords); }));
         }).then(function (lists) {
-          // years newest first, each sorted by date: together, sorted by date; else by score
           var entries = [].concat.apply([], lists);
-          if (!sort) entries.sort(function (a, b) { return b.score - a.score; });
+          entries.sort(sort ? function (a, b) { return a.fields.iso < b.fields.iso ? 1 : a.fields.iso > b.fields.iso ? -1 : 0; }
+                            : function (a, b) { return b.score - a.score; });
           var faceted = facets(entries, filters);
           return Promise.all(faceted.kept.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
             return {
@@ -60,12 +63,17 @@
     };
   }
 
+  function json(response) {
+    if (!response.ok) throw new Error(response.url + ": " + response.status);
+    return response.json();
+  }
+
   // The pages of one index containing every keyword as written (the phrase searches, which
   // score every page alike), scored by the loose searches of the same characters.
-  function matchesIn(shard, keywords, options) {
+  function matchesIn(shard, keywords) {
     return Promise.all(keywords.map(function (k) {
       var pieces = (k.match(PIECES) || []).join(" ");
-      return Promise.all([shard.index.search(phrase(k, pieces), options), shard.index.search(pieces)]);
+      return Promise.all([shard.index.search(phrase(k, pieces)), shard.index.search(pieces)]);
     })).then(function (found) {
       var matches = {}, scores = {};
       found.forEach(function (f) {
@@ -73,8 +81,8 @@
         f[1].results.forEach(function (r) { scores[r.id] = (scores[r.id] || 0) + r.score; });
       });
       return found[0][0].results.filter(function (r) { return matches[r.id] === found.length; }).map(function (r) {
-        var fields = {};
-        FILTERS.forEach(function (f) { fields[f[0]] = shard.members[f[0]][r.id]; });
+        var table = shard.facets, row = table.pages[r.id], fields = { iso: row[table.fields.indexOf("date")] };
+        FILTERS.forEach(function (f) { fields[f[0]] = table.values[f[0]][row[table.fields.indexOf(f[0])]]; });
         return { item: r, score: scores[r.id] || 0, fields: fields };
       });
     });
@@ -87,23 +95,6 @@
   var PIECES = new RegExp("[" + HAN + "]|[^" + HAN + "\\s\"]+", "g");
   function phrase(keyword, pieces) {
     return new RegExp("[" + HAN + "]").test(keyword) ? '"' + pieces + '"' : pieces;
-  }
-
-  // Each page's value of each filter, by Pagefind result id: one filter-only search per value.
-  function filterMembers(index, values) {
-    var members = {};
-    var asks = [];
-    FILTERS.forEach(function (f) {
-      members[f[0]] = {};
-      Object.keys(values[f[0]] || {}).forEach(function (v) {
-        var only = {};
-        only[f[0]] = v;
-        asks.push(index.search(null, { filters: only }).then(function (found) {
-          found.results.forEach(function (r) { members[f[0]][r.id] = v; });
-        }));
-      });
-    });
-    return Promise.all(asks).then(function () { return members; });
   }
 
   // Apply the chosen filters; count each filter's values among the results of the others
