@@ -85,11 +85,13 @@ class Indexing:
                 todo.append(name)
         if todo:
             shutil.rmtree(self.records, ignore_errors=True)
-            for name in todo:
-                write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
             self.made = todo
             self._pool = ThreadPoolExecutor(AT_ONCE)
-            self._futures = [self._pool.submit(self._index, name) for name in todo]
+            # the largest first, so that no long one runs alone at the end; each starts as soon
+            # as its records are written
+            for name in sorted(todo, key=lambda name: -len(self.groups[name])):
+                write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
+                self._futures.append(self._pool.submit(self._index, name))
 
     def _index(self, name: str) -> None:
         with self._lock:
