@@ -140,9 +140,11 @@ def offline_search(public: Path) -> dict:
     import threading
     size = (public / "search-index.js").stat().st_size
     offline = search_times((public / "search.html").as_uri())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(public))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(public)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         online = search_times(f"http://127.0.0.1:{server.server_address[1]}/search.html")

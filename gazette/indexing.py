@@ -1,10 +1,10 @@
 """The Pagefind bundle: one index per year of the collection, made again only for the years that changed.
 
-Pagefind cannot update an index, and it is the slowest stage (about 5 ms a record): with one
+Pagefind cannot update an index, and it is the slowest stage (about 4 ms a record): with one
 index for everything, correcting one article meant indexing all of them again. A year's index
 depends only on that year's articles, so a change costs the years it touches. The search page
-asks every year's index and puts the results together (layouts/static/search.js); newest
-year first, which is also the order of results sorted by date.
+asks every year's index and puts the results together (layouts/static/search.js), with the
+table of facets and dates the build writes beside each index (search.facet_table).
 
 Indexes are made in the background while the pages are written, two at a time (both cores),
 from search records written for them (search.search_record), not from the published pages.
@@ -89,9 +89,13 @@ class Indexing:
             self._pool = ThreadPoolExecutor(AT_ONCE)
             # the largest first, so that no long one runs alone at the end; each starts as soon
             # as its records are written
-            for name in sorted(todo, key=lambda name: -len(self.groups[name])):
-                write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
-                self._futures.append(self._pool.submit(self._index, name))
+            try:
+                for name in sorted(todo, key=lambda name: -len(self.groups[name])):
+                    write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
+                    self._futures.append(self._pool.submit(self._index, name))
+            except BaseException:  # the caller has no Indexing to cancel yet
+                self.cancel()
+                raise
 
     def _index(self, name: str) -> None:
         with self._lock:
