@@ -42,7 +42,7 @@
       search: function (q, filters, sort) {
         var keywords = q.split(/\s+/).filter(Boolean);
         return loaded.then(function (shards) {
-          return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords); }));
+          return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords, !sort); }));
         }).then(function (lists) {
           var entries = [].concat.apply([], lists);
           entries.sort(sort ? function (a, b) { return a.fields.iso < b.fields.iso ? 1 : a.fields.iso > b.fields.iso ? -1 : 0; }
@@ -69,11 +69,11 @@
   }
 
   // The pages of one index containing every keyword as written (the phrase searches, which
-  // score every page alike), scored by the loose searches of the same characters.
-  function matchesIn(shard, keywords) {
+  // score every page alike), scored, when ranked, by loose searches of the same characters.
+  function matchesIn(shard, keywords, ranked) {
     return Promise.all(keywords.map(function (k) {
       var pieces = (k.match(PIECES) || []).join(" ");
-      return Promise.all([shard.index.search(phrase(k, pieces)), shard.index.search(pieces)]);
+      return Promise.all([shard.index.search(phrase(k, pieces)), ranked ? shard.index.search(pieces) : { results: [] }]);
     })).then(function (found) {
       var matches = {}, scores = {};
       found.forEach(function (f) {
