@@ -13,6 +13,7 @@ from . import frontmatter, gazetteer
 from .errors import GazetteError, Report
 from .model import Article
 from .script import HANS, HANT, detect_script
+from .workers import cores, fork_pool
 
 REQUIRED = ("title", "city", "date", "source")
 STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision",
@@ -123,16 +124,17 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
     fresh: dict[str, tuple] = {}
     articles: list[Article] = []
     owners: dict[str, Article] = {}
-    for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rel = _rel(path, root)
-        if rel in cache and cache[rel][0] == digest:
-            _, article, warnings = cache[rel]
+    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
+    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    todo = [p for p in paths if cache.get(_rel(p, root), ("",))[0] != digests[p]]
+    parsed = dict(zip(todo, _parse_all(todo, root)))
+    for path in paths:
+        digest, rel = digests[path], _rel(path, root)
+        if path in parsed:
+            article, errors, warnings = parsed[path]
+            report.errors += errors
         else:
-            file_report = Report()
-            article = load_article(path, root, file_report)
-            report.errors += file_report.errors
-            warnings = file_report.warnings
+            _, article, warnings = cache[rel]
         report.warnings += warnings
         if article is None:
             continue
@@ -146,3 +148,26 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
     if cache_file and fresh != cache:
         build_cache.save(cache_file, fresh)
     return articles
+
+
+PARALLEL_FROM = 200  # below this many files to parse, starting workers costs more than it saves
+
+
+def _parse(paths_root: tuple[list[Path], Path]) -> list[tuple]:
+    paths, root = paths_root
+    parsed = []
+    for path in paths:
+        file_report = Report()
+        parsed.append((load_article(path, root, file_report), file_report.errors, file_report.warnings))
+    return parsed
+
+
+def _parse_all(paths: list[Path], root: Path) -> list[tuple]:
+    """(article or None, errors, warnings) of each file, in order; over all cores when many (a clean build)."""
+    workers = cores()
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return _parse((paths, root))
+    size = -(-len(paths) // workers)
+    with fork_pool(workers) as pool:
+        parts = pool.map(_parse, [(paths[i:i + size], root) for i in range(0, len(paths), size)])
+    return [item for part in parts for item in part]

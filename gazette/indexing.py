@@ -7,7 +7,8 @@ asks every year's index and puts the results together (layouts/static/search.js)
 table of facets and dates the build writes beside each index (search.facet_table).
 
 Indexes are made in the background while the pages are written, two at a time (both cores),
-from search records written for them (search.search_record), not from the published pages.
+then all the rest at once, from search records written for them (search.search_record),
+not from the published pages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 import os
 import shutil
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -30,7 +30,7 @@ SHARDS = "shards.json"
 FACETS = "gazette-facets.json"  # in each index: its pages' facet values and dates (search.facet_table)
 RECORDS = "search-records"  # under .cache/: the records of the indexes being made
 UNDATED = "undated"
-AT_ONCE = 2  # Pagefind processes at a time
+AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
 
 
 def shard_of(article: Article) -> str:
@@ -70,8 +70,9 @@ class Indexing:
         self._processes: list = []
         self._lock = threading.Lock()
         self._cancelled = False
-        self._pool: ThreadPoolExecutor | None = None
-        self._futures: list = []
+        self._slots = threading.Semaphore(AT_ONCE)
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
         self.made: list[str] = []  # the years indexed again
         writer.write(f"{BUNDLE}/{SHARDS}", json.dumps(list(self.groups), ensure_ascii=False))
         todo = []
@@ -86,16 +87,29 @@ class Indexing:
         if todo:
             shutil.rmtree(self.records, ignore_errors=True)
             self.made = todo
-            self._pool = ThreadPoolExecutor(AT_ONCE)
             # the largest first, so that no long one runs alone at the end; each starts as soon
-            # as its records are written
+            # as its records are written and a slot is free
             try:
                 for name in sorted(todo, key=lambda name: -len(self.groups[name])):
                     write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
-                    self._futures.append(self._pool.submit(self._index, name))
+                    thread = threading.Thread(target=self._run, args=(name,), name=f"pagefind-{name}")
+                    thread.start()
+                    self._threads.append(thread)
             except BaseException:  # the caller has no Indexing to cancel yet
                 self.cancel()
                 raise
+
+    def hurry(self) -> None:
+        """The pages are written: the cores are Pagefind's, every index waiting may start."""
+        for _ in self.made:
+            self._slots.release()
+
+    def _run(self, name: str) -> None:
+        with self._slots:
+            try:
+                self._index(name)
+            except BaseException as exc:  # raised by finish()
+                self._errors.append(exc)
 
     def _index(self, name: str) -> None:
         with self._lock:
@@ -114,14 +128,14 @@ class Indexing:
 
     def finish(self) -> list[str]:
         """Wait for the indexes being made; the years they are."""
-        if self._pool is None:
-            return []
+        self.hurry()
         try:
-            for future in self._futures:
-                future.result()  # the first failure is raised
+            for thread in self._threads:
+                thread.join()
         finally:
-            self._pool.shutdown()
             shutil.rmtree(self.records, ignore_errors=True)
+        if self._errors:
+            raise self._errors[0]
         for stale in self.cache.glob("*"):  # years no longer in the collection
             if stale.name not in self.keys:
                 shutil.rmtree(stale, ignore_errors=True)
@@ -134,8 +148,9 @@ class Indexing:
                 if process.poll() is None:
                     process.kill()
                     process.wait()
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self.hurry()  # the waiting ones see the cancel and stop
+        for thread in self._threads:
+            thread.join()
         shutil.rmtree(self.records, ignore_errors=True)
 
 

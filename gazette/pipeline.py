@@ -184,6 +184,7 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
         jobs = renderer.jobs()
         seed_pages = _seed_pages(project, renderer, collection, report)
         page_keys = _write_pages(jobs, writer, project.public, stamp.get("page_keys", {}), force)
+        indexing.hurry()
         for rel in sorted(seed_pages):
             writer.write(rel, seed_pages[rel])
         static = project.layouts / "static"
