@@ -1,4 +1,4 @@
-"""Search indexes: Pagefind (extended, segments Chinese) and the offline fallback script."""
+"""What search reads: Pagefind's records and facet tables, and the offline index, a classic script."""
 
 from __future__ import annotations
 
@@ -97,10 +97,10 @@ def pagefind_pages(bundle: Path) -> dict[str, str]:
     fragment, a gzip file: a signature, then JSON)."""
     pages = {}
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        raw = gzip.decompress(path.read_bytes())
         try:
+            raw = gzip.decompress(path.read_bytes())
             pages[path.stem] = json.loads(raw[raw.index(b"{"):])["meta"]["slug"]
-        except (ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError) as exc:
             raise GazetteError(f"cannot read Pagefind's fragment {path.name} ({exc}): has its format changed?") from exc
     return pages
 
