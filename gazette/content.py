@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from difflib import get_close_matches
@@ -13,7 +14,7 @@ from . import frontmatter, gazetteer
 from .errors import GazetteError, Report
 from .model import Article
 from .script import HANS, HANT, detect_script
-from .workers import cores, fork_pool
+from .workers import map_in_parts
 
 REQUIRED = ("title", "city", "date", "source")
 STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision",
@@ -127,7 +128,7 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
     paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
     digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
     todo = [p for p in paths if cache.get(_rel(p, root), ("",))[0] != digests[p]]
-    parsed = dict(zip(todo, _parse_all(todo, root)))
+    parsed = dict(zip(todo, map_in_parts(functools.partial(_parse, root=root), todo, PARALLEL_FROM)))
     for path in paths:
         digest, rel = digests[path], _rel(path, root)
         if path in parsed:
@@ -150,24 +151,13 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
     return articles
 
 
-PARALLEL_FROM = 200  # below this many files to parse, starting workers costs more than it saves
+PARALLEL_FROM = 200  # files to parse from which a clean build parses them over all cores
 
 
-def _parse(paths_root: tuple[list[Path], Path]) -> list[tuple]:
-    paths, root = paths_root
+def _parse(paths: list[Path], root: Path) -> list[tuple]:
+    """(article or None, errors, warnings) of each file."""
     parsed = []
     for path in paths:
         file_report = Report()
         parsed.append((load_article(path, root, file_report), file_report.errors, file_report.warnings))
     return parsed
-
-
-def _parse_all(paths: list[Path], root: Path) -> list[tuple]:
-    """(article or None, errors, warnings) of each file, in order; over all cores when many (a clean build)."""
-    workers = cores()
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        return _parse((paths, root))
-    size = -(-len(paths) // workers)
-    with fork_pool(workers) as pool:
-        parts = pool.map(_parse, [(paths[i:i + size], root) for i in range(0, len(paths), size)])
-    return [item for part in parts for item in part]

@@ -15,7 +15,7 @@ from .model import Article
 from .render import markdown, plain_text_of
 from .script import to_simplified
 from .search import search_record
-from .workers import cores, fork_pool
+from .workers import map_in_parts
 
 PARALLEL_FROM = 200  # below this many articles, starting workers costs more than it saves
 
@@ -48,17 +48,8 @@ def prepare_all(articles: list[Article], cache_file: Path | None) -> dict[str, P
     cached: dict[str, Prepared] = build_cache.load(cache_file)
     keyed = [(a, article_key(a)) for a in articles]
     todo = [(a, key) for a, key in keyed if key not in cached]
-    fresh = {p.key: p for p in _run(todo)}
+    fresh = {p.key: p for p in map_in_parts(_prepare_all, todo, PARALLEL_FROM)}
     result = {a.slug: cached.get(key) or fresh[key] for a, key in keyed}
     if cache_file and todo:
         build_cache.save(cache_file, {p.key: p for p in result.values()})
     return result
-
-
-def _run(todo: list[tuple[Article, str]]) -> list[Prepared]:
-    workers = cores()
-    if len(todo) < PARALLEL_FROM or workers < 2:
-        return _prepare_all(todo)
-    with fork_pool(workers) as pool:  # each result carries its key: order does not matter
-        parts = pool.map(_prepare_all, [todo[i::workers] for i in range(workers)])
-    return [prepared for part in parts for prepared in part]

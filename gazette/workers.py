@@ -26,3 +26,18 @@ def cores() -> int:
 def fork_pool(workers: int):
     """Workers that inherit the build's data (fork: nothing is pickled but the results)."""
     return multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent)
+
+
+def map_in_parts(work, items: list, parallel_from: int) -> list:
+    """work(part) gives one result per item of the part; the results of all items, in order.
+
+    Over all cores (one part each, in a fork pool) when there are parallel_from items or more:
+    below that, starting workers costs more than it saves.
+    """
+    workers = cores()
+    if len(items) < parallel_from or workers < 2:
+        return work(items)
+    size = -(-len(items) // workers)
+    with fork_pool(workers) as pool:
+        parts = pool.map(work, [items[i:i + size] for i in range(0, len(items), size)])
+    return [result for part in parts for result in part]
