@@ -32,7 +32,8 @@
         // (createInstance), Pagefind 1.5.2 failed now and then with "memory access out of bounds"
         return Promise.all([
           import(new URL("pagefind.js", folder).href).then(function (index) {
-            return index.options({ baseUrl: base.pathname }).then(function () { return index; });
+            return index.options({ baseUrl: base.pathname }).then(function () { return startUncut(index); })
+              .then(function () { return index; });
           }),
           fetch(new URL("gazette-facets.json", folder)).then(json)
         ]).then(function (both) { return { index: both[0], facets: both[1] }; });
@@ -54,13 +55,34 @@
               counts: faceted.counts,
               hits: data.map(function (d) {
                 return { slug: d.meta.slug, title: d.meta.title, city: d.meta.city, date: d.meta.date,
-                         source: d.meta.source, excerpt: d.excerpt.replace(/\u200b/g, "").replace(/<\/mark><mark>/g, "") };
+                         source: d.meta.source, excerpt: tidy(d.excerpt) };
               })
             };
           });
         });
       }
     };
+  }
+
+  // Pagefind cuts a query into words by the language of the page, read once, when it starts
+  // (Intl.Segmenter for zh). Our records are cut already, one word per Han character, and
+  // indexed as "und" (gazette/search.py): start Pagefind under that name, so that it cuts a
+  // query only where the records are cut. The page's own language is back before it renders.
+  function startUncut(index) {
+    var html = document.documentElement, lang = html.lang;
+    html.lang = "und";
+    var started = index.init();  // reads the language synchronously
+    html.lang = lang;
+    return started;
+  }
+
+  // Pagefind gives back a page's text as its words, a space between each: the spaces beside
+  // Han characters and CJK punctuation are the records' own, not the article's.
+  var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2010-\u2027";
+  var SPACE_AFTER = new RegExp("([" + CJK + "](?:</?mark>)*) ", "g");
+  var SPACE_BEFORE = new RegExp(" (?=(?:</?mark>)*[" + CJK + "])", "g");
+  function tidy(excerpt) {
+    return excerpt.replace(SPACE_AFTER, "$1").replace(SPACE_BEFORE, "").replace(/<\/mark><mark>/g, "");
   }
 
   function json(response) {
