@@ -28,9 +28,19 @@ from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind
 BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
 SHARDS = "shards.json"
 FACETS = "gazette-facets.json"  # in each index: its pages' facet values and dates (search.facet_table)
-RECORDS = "search-records"  # under .cache/: the records of the indexes being made
+RECORDS = "gazette-search-records"  # the records of the indexes being made (see records_folder)
+RAM = Path("/dev/shm")  # Linux's folder in memory, where the system has one
 UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
+
+
+def records_folder(cache: Path) -> Path:
+    """Where the records are written for Pagefind to read: in memory where the system allows
+    it, else in the cache. They are thousands of small files, made and deleted in every build
+    that indexes, and creating a file on disk can cost a millisecond (ext4 searches past the
+    inodes deleted in the last minutes)."""
+    folder = RAM if RAM.is_dir() and os.access(RAM, os.W_OK | os.X_OK) else cache
+    return folder / RECORDS
 
 
 def shard_of(article: Article) -> str:
@@ -66,7 +76,8 @@ class Indexing:
         self.writer = writer
         self.groups = shards(collection)
         self.keys = {name: shard_key(articles, prepared) for name, articles in self.groups.items()}
-        self.records = cache / f".{RECORDS}.building-{os.getpid()}"
+        records = records_folder(cache)  # named as output.clean_stale expects, which removes a killed build's
+        self.records = records.with_name(f".{records.name}.building-{os.getpid()}")
         self._processes: list = []
         self._lock = threading.Lock()
         self._cancelled = False

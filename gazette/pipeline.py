@@ -21,7 +21,7 @@ from .cache import code_version
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import ContentIndex, import_seeds, seed_files
-from .indexing import RECORDS, Indexing
+from .indexing import Indexing, records_folder
 from .model import Collection
 from .output import SiteWriter, clean_stale
 from .read import read_seed
@@ -154,7 +154,7 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     clean_stale(project.public)
-    clean_stale(project.cache / RECORDS)
+    clean_stale(records_folder(project.cache))
     settings = load_settings(project.settings_file, report, project.base_url)
     result.imported = import_new_seeds(project, report)
     files = _input_files(project)

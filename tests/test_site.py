@@ -11,6 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import REPO, article_md, build_project, make_site
+from gazette.indexing import records_folder
 
 ARTICLE_BUDGET = 60 * 1024
 
@@ -146,7 +147,8 @@ def test_search_index_holds_one_record_per_article(built_site):
     # and the records are gone once the build is done
     for html in built_site.rglob("*.html"):
         assert "data-pagefind" not in html.read_text(encoding="utf-8"), html
-    assert not list((built_site.parent / ".cache").glob(".search-records*"))
+    records = records_folder(built_site.parent / ".cache")
+    assert not list(records.parent.glob(f".{records.name}.building-*"))
 
 
 def test_absolute_urls_only_with_base_url(tmp_path):
