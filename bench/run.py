@@ -2,7 +2,7 @@
 
 Same Markdown for all three (bench/synth.py); each generator is followed by the same
 Pagefind step. Times are wall-clock seconds of one run on this machine; peak memory is the
-largest resident set of the process tree.
+largest total of the process tree at one moment (bench/measure.py).
 """
 
 from __future__ import annotations
@@ -37,10 +37,6 @@ from gazette.search import HAN_RANGES, PAGEFIND_LANGUAGE, pagefind_binary, write
 SIZES = [int(n) for n in sys.argv[1:]] or [1000, 5000]
 HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)
 BESIDE_HAN = re.compile(f"(?<=[{HAN}]) | (?=[{HAN}])")
-MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-           "r = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
-           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
-           "sys.stderr.write(r.stderr.decode()[-2000:] if r.returncode else '')")
 
 
 def settle(folder: Path) -> None:
@@ -53,7 +49,7 @@ def settle(folder: Path) -> None:
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one command."""
     settle(cwd)
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(cwd), *command], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(BENCH / "measure.py"), str(cwd), *command], capture_output=True, text=True)
     seconds, peak_kb, code = out.stdout.split()
     if code != "0":
         raise SystemExit(f"failed: {' '.join(command)}\n{out.stderr}")
@@ -224,7 +220,8 @@ def main() -> None:
         "# Benchmark results", "",
         f"Written by `make bench` on {dt.date.today().isoformat()} ({platform.machine()}, "
         f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}). One run each; wall-clock "
-        "seconds and peak resident memory of the process tree. Collections come from the seed "
+        "seconds, and the peak memory of the process tree: the largest total of its processes' proportional set "
+        "sizes at one moment, sampled every 100 ms (`bench/measure.py`). Collections come from the seed "
         "articles' paragraphs (`bench/synth.py`); all generators build the same Markdown.", "",
         header, "|---|" + "---|" * (len(SIZES) + (1 if len(SIZES) > 1 else 0)),
         row("this project: clean build (with Pagefind)", {n: results[n]["ours"]["clean"] for n in SIZES}),
