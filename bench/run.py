@@ -21,6 +21,7 @@ import yaml
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 WORK = BENCH / "work"
+ASIDE = WORK / ".set-aside"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
@@ -37,6 +38,23 @@ from gazette.search import HAN_RANGES, PAGEFIND_LANGUAGE, pagefind_binary, write
 SIZES = [int(n) for n in sys.argv[1:]] or [1000, 5000]
 HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)
 BESIDE_HAN = re.compile(f"(?<=[{HAN}]) | (?=[{HAN}])")
+
+
+def set_aside(folder: Path) -> None:
+    """Move a folder out of the way, to be deleted once everything is timed (delete_set_aside).
+
+    Deleting thousands of files slows the file creations of the next minutes on this
+    machine's disk (ext4 without a journal passes over recently deleted inodes): a build
+    timed just after deleting the last run's output would pay for it, each generator in
+    proportion to how much that was.
+    """
+    if folder.exists():
+        ASIDE.mkdir(parents=True, exist_ok=True)
+        folder.rename(ASIDE / f"{folder.name}-{time.time_ns()}")
+
+
+def delete_set_aside() -> None:
+    shutil.rmtree(ASIDE, ignore_errors=True)
 
 
 def settle(folder: Path) -> None:
@@ -59,14 +77,14 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
 def pagefind(site: Path, language: str | None = PAGEFIND_LANGUAGE) -> tuple[float, float]:
     """Pagefind on a folder of pages: on our records as our build calls it; on Hugo's and
     Pelican's pages (language None) as their users would, reading <html lang="zh-Hans">."""
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    set_aside(site / "pagefind")
     forced = ["--force-language", language] if language else []
     return measure([str(pagefind_binary()), "--site", str(site), *forced, "--silent"], site)
 
 
 def search_records(root: Path, target: Path) -> list[Path]:
     """The records our build gives Pagefind (its cache has them), one folder a year; their folders."""
-    shutil.rmtree(target, ignore_errors=True)
+    set_aside(target)
     articles = load_content(root / "content", root, Report(), root / ".cache" / f"content-{__version__}.pickle")
     prepared = prepare_all(articles, root / ".cache" / f"prepared-{__version__}.pickle")
     for name, group in shards(Collection.build(articles)).items():
@@ -80,6 +98,7 @@ def plus(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
 
 def ours(n: int) -> dict:
     root = WORK / f"ours-{n}"
+    set_aside(root)
     write_collection(root, n)
     build = [sys.executable, str(REPO / "build.py"), "--root", str(root)]
     results = {"clean": measure(build, root), "noop": measure(build, root)}
@@ -88,7 +107,7 @@ def ours(n: int) -> dict:
     results["one"] = measure(build, root)
     years = search_records(root, WORK / f"pagefind-{n}")
     together = WORK / f"pagefind-{n}-together"  # every record in one index
-    shutil.rmtree(together, ignore_errors=True)
+    set_aside(together)
     for year in years:
         shutil.copytree(year / "articles", together / "articles", dirs_exist_ok=True)
     results["pagefind"] = pagefind(together)
@@ -165,7 +184,7 @@ def pagefind_experiments(together: Path, years: list[Path]) -> dict:
     biggest = max(years, key=lambda y: len(list((y / "articles").iterdir())))
     one_year = pagefind(biggest)
     words = WORK / "pagefind-words"  # the same text as jieba's words: the spaces beside Han characters out
-    shutil.rmtree(words, ignore_errors=True)
+    set_aside(words)
     (words / "articles").mkdir(parents=True)
     for page in (together / "articles").glob("*.html"):
         (words / "articles" / page.name).write_text(BESIDE_HAN.sub("", page.read_text(encoding="utf-8")),
@@ -176,7 +195,7 @@ def pagefind_experiments(together: Path, years: list[Path]) -> dict:
 
 def hugo(n: int) -> dict:
     root = WORK / f"hugo-{n}"
-    shutil.rmtree(root, ignore_errors=True)
+    set_aside(root)
     shutil.copytree(BENCH / "hugo", root)
     posts = root / "content" / "articles"
     posts.mkdir(parents=True)
@@ -190,7 +209,7 @@ def hugo(n: int) -> dict:
 
 def pelican(n: int) -> dict:
     root = WORK / f"pelican-{n}"
-    shutil.rmtree(root, ignore_errors=True)
+    set_aside(root)
     shutil.copytree(BENCH / "pelican", root)
     (root / "content").mkdir()
     for slug, meta, body in articles(n):
@@ -212,7 +231,10 @@ def row(name: str, values: dict[int, tuple[float, float]]) -> str:
 
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
-    results = {n: {"ours": ours(n), "hugo": hugo(n), "pelican": pelican(n)} for n in SIZES}
+    try:
+        results = {n: {"ours": ours(n), "hugo": hugo(n), "pelican": pelican(n)} for n in SIZES}
+    finally:
+        delete_set_aside()
     big = results[max(SIZES)]
     o, h = big["ours"], big["hugo"]
     header = "| | " + " | ".join(f"{n} articles" for n in SIZES) + (" | growth |" if len(SIZES) > 1 else " |")
