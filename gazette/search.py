@@ -18,7 +18,8 @@ from .workers import die_with_parent
 
 # Every record is Simplified (queries are converted to Simplified first) and already cut into
 # words (one_word_per_character). Told "zh", Pagefind would segment it again with charabia:
-# 60% more time and seven times the memory, for nothing. "und" has no segmenter and no stemmer.
+# half as much time again or more (bench/RESULTS.md), for nothing. "und" has no segmenter and
+# no stemmer: Pagefind takes the words as they are cut.
 PAGEFIND_LANGUAGE = "und"
 RECORD_FOLDER = "articles"  # records sit where their pages do, so that their URLs look alike
 

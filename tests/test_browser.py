@@ -26,6 +26,11 @@ def test_search_over_http_finds_party_members(page, built_site, serve_dir):
     base = serve_dir(built_site)
     found = search(page, base, "党员")
     assert len(found) >= 10
+    # excerpts read as the article does: the keyword marked whole, none of the records' spaces
+    marks = page.locator("#results .excerpt mark").all_inner_texts()
+    assert marks and set(marks) == {"党员"}
+    excerpts = page.locator("#results .excerpt").all_inner_texts()
+    assert not any(re.search(r"[\u4e00-\u9fff，。] [\u4e00-\u9fff，。]", e) for e in excerpts), excerpts
     assert page.errors == []
 
 

@@ -147,8 +147,8 @@ def test_search_index_holds_one_record_per_article(built_site):
     # and the records are gone once the build is done
     for html in built_site.rglob("*.html"):
         assert "data-pagefind" not in html.read_text(encoding="utf-8"), html
-    records = records_folder(built_site.parent / ".cache")
-    assert not list(records.parent.glob(f".{records.name}.building-*"))
+    folder = records_folder(built_site.parent / ".cache")
+    assert not list(folder.parent.glob(f".{folder.name}.building-*"))
 
 
 def test_absolute_urls_only_with_base_url(tmp_path):
