@@ -45,10 +45,7 @@
         return loaded.then(function (shards) {
           return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords, !sort); }));
         }).then(function (lists) {
-          var entries = [].concat.apply([], lists);
-          entries.sort(sort ? function (a, b) { return a.fields.iso < b.fields.iso ? 1 : a.fields.iso > b.fields.iso ? -1 : 0; }
-                            : function (a, b) { return b.score - a.score; });
-          var faceted = facets(entries, filters);
+          var faceted = facets(ordered([].concat.apply([], lists), sort), filters);
           return Promise.all(faceted.kept.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
             return {
               total: faceted.kept.length,
@@ -76,9 +73,18 @@
     return started;
   }
 
+  // The index holds every Han character as a word (see gazette/search.py, whose ranges these
+  // are): a keyword with Han characters is asked for as a phrase of them, which Pagefind
+  // matches only where they stand together, as written. Latin words and numbers stay whole.
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var PIECES = new RegExp("[" + HAN + "]|[^" + HAN + "\\s\"]+", "g");
+  function phrase(keyword, pieces) {
+    return new RegExp("[" + HAN + "]").test(keyword) ? '"' + pieces + '"' : pieces;
+  }
+
   // Pagefind gives back a page's text as its words, a space between each: the spaces beside
   // Han characters and CJK punctuation are the records' own, not the article's.
-  var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2010-\u2027";
+  var CJK = HAN + "\u3000-\u303f\uff00-\uffef\u2010-\u2027";
   var SPACE_AFTER = new RegExp("([" + CJK + "](?:</?mark>)*) ", "g");
   var SPACE_BEFORE = new RegExp(" (?=(?:</?mark>)*[" + CJK + "])", "g");
   function tidy(excerpt) {
@@ -110,13 +116,10 @@
     });
   }
 
-  // The index holds every Han character as a word (see gazette/search.py, whose ranges these
-  // are): a keyword with Han characters is asked for as a phrase of them, which Pagefind
-  // matches only where they stand together, as written. Latin words and numbers stay whole.
-  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var PIECES = new RegExp("[" + HAN + "]|[^" + HAN + "\\s\"]+", "g");
-  function phrase(keyword, pieces) {
-    return new RegExp("[" + HAN + "]").test(keyword) ? '"' + pieces + '"' : pieces;
+  // Newest first when sorted by date, else the best scores first: both engines' order.
+  function ordered(entries, sort) {
+    return entries.sort(sort ? function (a, b) { return a.fields.iso < b.fields.iso ? 1 : a.fields.iso > b.fields.iso ? -1 : 0; }
+                             : function (a, b) { return b.score - a.score; });
   }
 
   // Apply the chosen filters; count each filter's values among the results of the others
@@ -156,15 +159,13 @@
         if (!inTitle && !inText) return;
         score += (inTitle ? 10 : 0) + d.x.split(terms[i]).length - 1;
       }
-      matched.push({ d: d, score: score });
+      matched.push({ item: d, fields: d, score: score });
     });
-    var faceted = facets(matched.map(function (m) { return { item: m, fields: m.d }; }), filters);
-    var kept = faceted.kept, counts = faceted.counts;
-    kept.sort(function (a, b) { return sort ? (b.d.iso < a.d.iso ? -1 : b.d.iso > a.d.iso ? 1 : 0) : b.score - a.score; });
+    var faceted = facets(ordered(matched, sort), filters);
     return {
-      total: kept.length, counts: counts,
-      hits: kept.slice(0, 50).map(function (m) {
-        return { slug: m.d.s, title: m.d.title, city: m.d.city, date: m.d.date, source: m.d.source, excerpt: excerpt(m.d.x, terms) };
+      total: faceted.kept.length, counts: faceted.counts,
+      hits: faceted.kept.slice(0, 50).map(function (d) {
+        return { slug: d.s, title: d.title, city: d.city, date: d.date, source: d.source, excerpt: excerpt(d.x, terms) };
       })
     };
   }
