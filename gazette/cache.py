@@ -13,14 +13,19 @@ from . import __version__
 PACKAGE = Path(__file__).parent
 
 
+def files_under(*folders: Path) -> list[Path]:
+    """Every file below the folders that exist, in order, but Python's bytecode caches."""
+    return [p for folder in folders if folder.is_dir()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+
+
 @functools.cache
 def code_version() -> str:
     """The version and a digest of the package's code and data files: what was made by other
     code (a cached article, a search index) is made again, even between two releases."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in files_under(PACKAGE):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

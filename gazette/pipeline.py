@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, gazetteer
-from .cache import code_version
+from .cache import PACKAGE, code_version, files_under
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import ContentIndex, import_seeds, seed_files
@@ -31,7 +31,6 @@ from .search import offline_doc, offline_index_script, t2s_script
 from .settings import load_settings
 from .workers import cores, fork_pool
 
-PACKAGE = Path(__file__).parent
 PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
 RENDER_SLICE = 200  # pages a worker renders per task
 STAMP = ".gazette-build.json"
@@ -78,14 +77,9 @@ class BuildResult:
     imported: list[Path] = field(default_factory=list)
 
 
-def _files_under(*folders: Path) -> list[Path]:
-    return [p for folder in folders if folder.is_dir()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-
-
 def _input_files(project: Project) -> list[Path]:
     settings = [project.settings_file] if project.settings_file.is_file() else []
-    return settings + _files_under(project.seeds, project.content, project.layouts, PACKAGE)
+    return settings + files_under(project.seeds, project.content, project.layouts, PACKAGE)
 
 
 def inputs_stat(project: Project, files: list[Path]) -> str:
@@ -260,7 +254,7 @@ def _render_all(pending: list) -> None:
 def _site_hash(project: Project, settings) -> str:
     """What every page depends on: the layouts, the settings and the code."""
     digest = hashlib.sha256(f"{code_version()}|{settings!r}".encode())
-    for path in _files_under(project.layouts):
+    for path in files_under(project.layouts):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
