@@ -12,7 +12,8 @@ from pathlib import Path
 import yaml
 
 from . import gazetteer
-from .clean import Cleaned, Removed, find_garbled
+from .clean import Cleaned, Removed
+from .garbled import find_garbled
 from .script import detect_script
 from .split import BYLINE, Block, Para, _BYLINE_NAMES, heading_like, is_name_line, simplified
 

@@ -21,8 +21,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .clean import GARBLED
 from .errors import GazetteError
+from .garbled import GARBLED
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
 from .script import HANS, HANT, convert
