@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
+from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
 from .garbled import GARBLED, find_garbled  # noqa: F401  (moved to garbled.py; still importable from here)
+from .meta import Meta, parse_meta_line, widget_words
 from .script import to_simplified
 
 DATA = Path(__file__).parent / "data"
@@ -44,6 +46,7 @@ def _rules() -> dict:
     rules["page_jump_re"] = re.compile(rules["page_jump"])
     rules["column_re"] = re.compile(rules["column_tag"])
     rules["exact_set"] = set(rules["exact"])
+    rules["spam_re"] = re.compile("|".join(rules["spam_words"]))
     return rules
 
 
@@ -153,30 +156,37 @@ def normalize_line(text: str) -> str:
 
 # --- Line classification ----------------------------------------------------------------------
 
-_META_DATE = re.compile(r"(?:^|时间[:：]\s*)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_META_SOURCE = re.compile(r"来源[:：]\s*([^\s|【]{2,20})")
 _MASTHEAD = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日.{0,6}(?:星期[一二三四五六日天]|[A-Z]?\d{1,2}版)"
                        r"|(?:星期[一二三四五六日天]|第?[A-Z]?\d{1,2}版).{0,20}\d{4}年\d{1,2}月\d{1,2}日")
+_TOKEN_SEPARATORS = re.compile(r"[\s|｜•·/／:：【】\[\]()（）<>《》«»×,，、]+")
+_CRUMB = re.compile(r"\s*(?:>>?|»|＞|→|->)\s*")
+_CRUMB_HOME = re.compile(r"首页|主页|正文|当前位置|您的位置|位置[:：]")
+_BULLET = re.compile(r"^[•·●◆■▪◇□○◎]\s*")
+_STRAY_TAG = re.compile(r"</?(?:p|br|div|span|strong|em|b|i|a|font|td|tr|li)\s*/?>|(?<=\S)/(?:p|div|span)>?$", re.I)
 
 
 @dataclass
 class Cleaned:
     lines: list[Line]  # cleaned lines; empty strings keep the spacing of the page
     removed: list[Removed]
-    title_line: Line | None  # the first line, a web page's headline candidate
+    title_line: Line | None  # the headline of a web page, chosen by evidence; None on a newspaper page
+    metas: list[tuple[int, Meta]] = field(default_factory=list)  # metadata lines: (line, what it says)
 
 
 def classify(simplified: str, rules: dict) -> str | None:
-    """The boilerplate kind of a (short) line, or None when it is text."""
+    """The furniture kind of a line, or None when it is text (metadata lines are found apart)."""
     if simplified in rules["exact_set"]:
         return "widget"
+    if _only_widgets(simplified):
+        return "digits" if re.fullmatch(r"[\d\s]+", simplified) else "widget"
+    if _is_spam(simplified, rules):
+        return "spam"
+    if _is_breadcrumb(simplified) or _is_menu(simplified):
+        return "navigation"
     if len(simplified) > rules["max_line"]:
         return None
     if _MASTHEAD.search(simplified):
         return "masthead"
-    if _META_DATE.search(simplified) and (":" in simplified or "来源" in simplified or len(simplified) < 30):
-        if not re.search(r"[，,。]", simplified):
-            return "metadata"
     if rules["column_re"].match(simplified):
         return "column"
     for kind, patterns in rules["compiled"].items():
@@ -185,47 +195,145 @@ def classify(simplified: str, rules: dict) -> str | None:
     return None
 
 
+def _only_widgets(simplified: str) -> bool:
+    """A share bar, a font-size switch, a counter: widget words, numbers and separators only."""
+    words = [w for w in _TOKEN_SEPARATORS.split(simplified) if w]
+    return all(w in widget_words() or re.fullmatch(r"[\d+\-=.%]+|[^\w]+", w) for w in words)
+
+
+def _is_spam(simplified: str, rules: dict) -> bool:
+    segments = [s for s in re.split(r"[|_｜]", simplified) if s.strip()]
+    return len(segments) >= 3 and sum(bool(rules["spam_re"].search(s)) for s in segments) >= 2
+
+
+def _is_breadcrumb(simplified: str) -> bool:
+    """首页 > 地方频道 > 正文: short segments joined by arrows."""
+    segments = [s for s in _CRUMB.split(simplified) if s]
+    if len(segments) < 2 or not _CRUMB.search(simplified) or re.search(r"[。！？]", simplified):
+        return False
+    short = all(len(s) <= 24 for s in segments)
+    return short and (len(segments) >= 3 or bool(_CRUMB_HOME.search(simplified)))
+
+
+def _is_menu(simplified: str) -> bool:
+    """A site's menu or banner on one line: four or more short items apart, or three between bars."""
+    if re.search(r"[。，,！？；]", simplified):
+        return False
+    items = [s for s in re.split(r"\s{2,}|\s*[|｜]\s*|\s*•\s*", simplified) if s.strip()]
+    bars = simplified.count("|") + simplified.count("｜")
+    return all(len(i) <= 12 for i in items) and (len(items) >= 4 or (len(items) >= 3 and bars >= 2))
+
+
+def _strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text)
+
+
 def clean_page(text: str) -> Cleaned:
     rules = _rules()
     removed: list[Removed] = []
     if looks_like_html(text):
         text, removed = html_to_text(text)
     text = html.unescape(text)
-    lines = [Line(i + 1, normalize_line(t)) for i, t in enumerate(text.split("\n"))]
-    first = next((ln for ln in lines if ln.text), None)
-    title = _without_site_suffix(first.text.lstrip("# ")) if first else ""
-    in_related = False
+    entries = [_entry(Line(i + 1, normalize_line(t)), rules, removed) for i, t in enumerate(text.split("\n"))]
+    _mark_menus(entries)
+    headline = choose_headline(entries)
+    if headline is not None:
+        _unfold_headline(entries[headline], removed)
+    mark_frame(entries, headline)
+    _mark_related(entries, rules)
     out: list[Line] = []
-    for ln in lines:
-        if not ln.text:
-            out.append(ln)
-            continue
-        body = ln.text
-        for marker in rules["page_jump_re"].finditer(body):
-            removed.append(Removed("page_jump", marker.group(0), ln.no))
-        body = normalize_line(rules["page_jump_re"].sub("", body))
-        body, pinyin = strip_pinyin(body)
-        removed.extend(Removed("pinyin", p, ln.no) for p in pinyin)
-        simplified = to_simplified(body)
-        kind = classify(simplified, rules) if body else "page_jump"
-        if kind is None and ln is not first and title and _repeats_title(body.lstrip("# "), title):
-            kind = "title_repeat"
-        if kind is None and in_related and len(body) <= rules["related_max_line"] and "。" not in body:
-            kind = "related"
-        in_related = kind in {"related_head", "related"} or (in_related and kind is not None)
-        if kind:
-            if body:
-                removed.append(Removed(kind, body, ln.no))
-            out.append(Line(ln.no, ""))
+    metas: list[tuple[int, Meta]] = []
+    for e in entries:
+        if e.meta is not None and (e.kind is not None or _near(entries, headline, e)):
+            e.kind = e.kind or "metadata"
+            metas.append((e.no, e.meta))
+        if e.kind:
+            removed.append(Removed(e.kind, e.text, e.no))
+            out.append(Line(e.no, _glued_text(e)))
         else:
-            out.append(Line(ln.no, body))
-    if first is not None and title and title != first.text.lstrip("# "):
-        removed.append(Removed("site_suffix", first.text.lstrip("# ")[len(title):].strip(), first.no))
-        out[first.no - 1] = Line(first.no, title)
-    title_line = next((ln for ln in out if ln.text), None)
-    if title_line is not None and first is not None and title_line.no != first.no:
-        title_line = None  # the first line was furniture: no web headline at the top
-    return Cleaned(out, removed, title_line)
+            out.append(Line(e.no, e.text))
+    title_line = Line(entries[headline].no, entries[headline].text) if headline is not None else None
+    return Cleaned(out, sorted(removed, key=lambda r: r.line), title_line, metas)
+
+
+def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
+    """One line with its page-jump markers, pinyin and stray tags taken out, and its kind."""
+    body = ln.text
+    for pattern, kind in ((rules["page_jump_re"], "page_jump"), (_STRAY_TAG, "html")):
+        for marker in pattern.finditer(body):
+            removed.append(Removed(kind, marker.group(0), ln.no))
+        body = normalize_line(pattern.sub("", body))
+    body, pinyin = strip_pinyin(body)
+    removed.extend(Removed("pinyin", p, ln.no) for p in pinyin)
+    entry = Entry(ln.no, body, to_simplified(re.sub(r"^#{1,6}\s+", "", body)))
+    if not body:
+        return entry
+    plain = _strip_bullet(entry.simple)
+    entry.kind = classify(plain, rules)
+    meta = parse_meta_line(plain) if entry.kind in (None, "masthead", "editor", "widget") else None
+    if meta is not None:
+        entry.meta = meta
+        says = bool(meta.source or meta.date or meta.authors)
+        entry.kind = "metadata" if says and not meta.weak else entry.kind
+    return entry
+
+
+def _mark_menus(entries: list[Entry]) -> None:
+    """Three or more bulleted short items in a row are a site's menu (• 首页新闻 • 热点关注 …)."""
+    run: list[Entry] = []
+    for e in entries + [Entry(0, "x", "x")]:
+        if not e.text:
+            continue
+        if _BULLET.match(e.text) and e.kind is None and len(_strip_bullet(e.simple)) <= 12:
+            run.append(e)
+            continue
+        if len(run) >= 3:
+            for item in run:
+                item.kind = "navigation"
+        run = []
+
+
+def _unfold_headline(entry: Entry, removed: list[Removed]) -> None:
+    """A wire lead carrying the headline gives up its lead; a <title> line its site suffix."""
+    if match := WIRE_TITLE.match(entry.simple):
+        cut = len(entry.text) - len(match.group("title"))
+        removed.append(Removed("dateline", entry.text[:cut].strip(), entry.no))
+        entry.meta = Meta(dateline=match.group("lead"))
+        entry.text, entry.simple = entry.text[cut:].strip(), match.group("title")
+        return
+    title = _without_site_suffix(entry.text)
+    if title != entry.text:
+        removed.append(Removed("site_suffix", entry.text[len(title):].strip(), entry.no))
+        entry.text, entry.simple = title, to_simplified(title)
+
+
+def _near(entries: list[Entry], headline: int | None, entry: Entry) -> bool:
+    """A weak metadata line (a name and widgets) counts only just below the headline."""
+    if headline is None:
+        return False
+    following = [e for e in entries[headline + 1:] if e.text][:3]
+    return entry in following
+
+
+def _glued_text(entry: Entry) -> str:
+    """The article text glued to the end of a metadata line, in the line's own script."""
+    if entry.kind != "metadata" or entry.meta is None or not entry.meta.rest:
+        return ""
+    rest = entry.meta.rest
+    if len(entry.simple) == len(entry.text) and entry.simple.endswith(rest):
+        return entry.text[len(entry.text) - len(rest):]
+    return ""
+
+
+def _mark_related(entries: list[Entry], rules: dict) -> None:
+    """After a related-links head, the short lines without a full stop are the links."""
+    in_related = False
+    for e in entries:
+        if not e.text:
+            continue
+        if e.kind is None and in_related and len(e.text) <= rules["related_max_line"] and "。" not in e.text:
+            e.kind = "related"
+        in_related = e.kind in {"related_head", "related"} or (in_related and e.kind is not None)
 
 
 _SITE_SUFFIX = re.compile(r"^(.{4,}?)\s*[-_|–—]\s*[\u4e00-\u9fff\w]{2,12}(?:网|報|报|在线|新闻|頻道|频道)$")
@@ -235,10 +343,3 @@ def _without_site_suffix(title: str) -> str:
     """A web page's <title> often ends in its site: 标题_东北新闻网."""
     match = _SITE_SUFFIX.match(title)
     return match.group(1) if match else title
-
-
-def _repeats_title(line: str, title: str) -> bool:
-    """The page title again, alone or with a site suffix (标题-新华网)."""
-    if line == title:
-        return True
-    return line.startswith(title) and bool(re.fullmatch(r"\s*[-_|–—]\s*\S{2,16}", line[len(title):]))

@@ -14,6 +14,8 @@ import yaml
 from . import gazetteer
 from .clean import Cleaned, Removed
 from .garbled import find_garbled
+from .meta import Meta, end_byline, lead_byline, vocabulary
+from .meta import is_name as meta_is_name
 from .script import detect_script
 from .split import BYLINE, Block, Para, _BYLINE_NAMES, heading_like, is_name_line, simplified
 
@@ -24,16 +26,17 @@ _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2}
 _MONTH_DAY = re.compile(r"(?<![\d年\-/.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)\s*年(?!代)")
 _RUN_IN_SIGNATURE = re.compile(r"^(.*[。！？!?”])\s*([\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]\s[\u4e00-\u9fff]{1,2})$", re.S)
-_SITE = [re.compile(r"欢迎(?:登陆|登录|光临|访问)(.{2,12}?(?:网|网站|在线|客户端))"),
-         re.compile(r"当前位置[:：]\s*(?:首页\s*[>»]+\s*)?([^\s>»]{2,12})\s*[>»]")]
-_SELF_SOURCE = {"本站原创", "本站", "原创", "本网", "本网原创"}
+_SITE = [re.compile(r"欢迎(?:来到|登陆|登录|光临|访问)(.{2,12}?(?:网|网站|在线|客户端|之窗))"),
+         re.compile(r"^([^\s>»:：]{2,12}?(?:网|报|在线)(?:首页|官网)?|[^\s>»:：]{2,6}首页)\s*[>»]"),
+         re.compile(r"[-_|]\s*(\S{2,10}(?:网|报))$")]
+_YEAR_MONTH = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年\s*\d{1,2}\s*月")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _MD_BLOCK_START = re.compile(r"^(#|>|[-+*=]\s|\d+[.)]\s|~~~|```|\|)")
 
 
 @dataclass
 class PageFacts:
-    """What a page says about all of its articles."""
+    """What a page says about all of its articles, and the line each fact came from."""
 
     stated_date: dt.date | None = None
     source: str | None = None
@@ -41,6 +44,10 @@ class PageFacts:
     dates: list[dt.date] = field(default_factory=list)
     era_year: tuple[int, str] | None = None
     continued: str | None = None  # the page-jump marker when the page continues another
+    dateline: str = ""  # a wire lead removed with the headline it carried
+    site: str | None = None  # the site's own name, from its banner or breadcrumb
+    metas: list[tuple[int, Meta]] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,35 +55,58 @@ class Draft:
     fields: dict
     body: str
     removed: list[dict]
+    lines: dict[str, int] = field(default_factory=dict)  # field -> the seed line it came from
 
 
 # --- Page facts -------------------------------------------------------------------------------
 
 def page_facts(cleaned: Cleaned, text: str) -> PageFacts:
-    facts = PageFacts()
+    facts = PageFacts(metas=_nearest_first(cleaned))
     simple = simplified(text)
-    site = None
+    for line, meta in facts.metas:
+        if meta.date and facts.stated_date is None:
+            facts.stated_date, facts.lines["date"] = meta.date, line
+        facts.dateline = facts.dateline or meta.dateline
+    for weak in (False, True):  # a labelled source before a name beside the headline
+        for line, meta in facts.metas:
+            if meta.source and meta.weak == weak and facts.source is None:
+                facts.source, facts.lines["source"] = meta.source, line
     for item in cleaned.removed:
         s = simplified(item.text)
-        if item.kind in {"metadata", "masthead"} and facts.stated_date is None:
-            facts.stated_date = _first_full_date(s)
-        if item.kind in {"metadata", "masthead"}:
-            if m := re.search(r"来源[:：]\s*([^\s|【]{2,20})", s):
-                facts.source = facts.source or m.group(1)
-            elif item.kind == "masthead" and (m := re.search(r"([\u4e00-\u9fff]{2,8}(?:日报|晚报|时报|报))", s)):
-                facts.source = facts.source or m.group(1)
-        if item.kind == "navigation":
-            site = site or next((m.group(1) for rx in _SITE if (m := rx.search(s))), None)
-        if item.kind in {"title_repeat", "related"} and (m := re.search(r"[-_|]\s*(\S{2,10}(?:网|报))$", s)):
-            site = site or m.group(1)
+        if item.kind in {"navigation", "header", "title_repeat", "related", "site_suffix"}:
+            facts.site = facts.site or _site_name(s, item.kind)
         if item.kind == "page_jump" and "上接" in s:
             facts.continued = item.text
-    if facts.source in _SELF_SOURCE or (facts.source is None and site):
-        facts.source = site
-    facts.years = [int(y) for y in _YEAR.findall(simple)] + [d.year for d in _full_dates(simple)]
+    if facts.source in vocabulary()["self_source"]:
+        facts.source = facts.site
+    facts.years = _related_years(simple + facts.dateline)
     facts.era_year = _era_year(simple)
-    facts.dates = _dates_in(simple, facts)
+    facts.dates = _dates_in(simple + facts.dateline, facts)
     return facts
+
+
+def _nearest_first(cleaned: Cleaned) -> list[tuple[int, Meta]]:
+    """Metadata lines, those below the headline first: an e-paper's date list never wins."""
+    top = cleaned.title_line.no if cleaned.title_line else 0
+    return sorted(cleaned.metas, key=lambda item: (item[0] < top, abs(item[0] - top)))
+
+
+def _site_name(simple: str, kind: str) -> str | None:
+    if kind == "site_suffix":
+        return simple.strip("-_|–— ") or None
+    for rx in _SITE:
+        if m := rx.search(simple):
+            name = re.sub(r"(首页|官网|主页)$", "", m.group(1))
+            return name if len(name) >= 2 else None
+    return None
+
+
+def _related_years(text: str) -> list[int]:
+    """Years the text dates things with: any 20xx年 with a month, a bare year only within the
+    collection's era (a report from 2020 that recalls "2017年,…" is not from 2017)."""
+    dated = [int(y) for y in _YEAR_MONTH.findall(text)] + [d.year for d in _full_dates(text)]
+    era_start = min(_eras())
+    return dated + [int(y) for y in _YEAR.findall(text) if int(y) >= era_start]
 
 
 def _first_full_date(text: str) -> dt.date | None:
@@ -122,41 +152,54 @@ def _era_year(text: str) -> tuple[int, str] | None:
 
 # --- One article ------------------------------------------------------------------------------
 
-def build_draft(block: Block, facts: PageFacts, seed_name: str, part: int) -> Draft:
+def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tuple[int, Meta]]) -> Draft:
+    """One article's fields and Markdown body; `metas` are the metadata lines among its lines."""
     paras = list(block.paras)
     review: list[str] = []
+    lines = dict(facts.lines)
     title, subtitle = None, None
     authors: list[str] = []
     if block.has_title and paras:
+        lines["title"] = paras[0].line
         title, subtitle = split_title(paras.pop(0).text)
         if paras and paras[0].simple.startswith("——") and heading_like(paras[0]):
             sub = paras.pop(0).text.lstrip("—- ").strip()
             subtitle = f"{subtitle} {sub}" if subtitle else sub
     removed: list[dict] = []
-    while paras and BYLINE.match(paras[0].simple):
+    for line, meta in metas:
+        _add_authors(authors, meta.authors, lines, line)
+    while paras and (BYLINE.match(paras[0].simple) or _name_byline(paras, block)):
         byline = paras.pop(0)
-        authors += byline_names(byline.text)
+        _add_authors(authors, byline_names(byline.text), lines, byline.line)
         removed.append(Removed("byline", byline.text, byline.line).as_dict())
     if block.kind == "commentary" and paras and is_name_line(paras[0]):
-        authors.append(_name(paras.pop(0).text))
+        _add_authors(authors, [_name(paras[0].text)], lines, paras.pop(0).line)
+    lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
+    _add_authors(authors, lead_names, lines, paras[0].line if paras else 0)
+    _take_end_byline(paras, authors, lines, removed)
     signature = _take_signature(paras)
     if signature:
-        authors.append(signature)
+        _add_authors(authors, [signature], lines, block.paras[-1].line)
     if title is None:
         title = _stand_in_title(paras or block.captions)
         where = f" ({facts.continued})" if facts.continued else ""
         review.append(f"title: the headline is not in the text{where}; “{title}” stands in")
     body_text = "\n".join(p.text for p in paras)
-    simple_all = simplified(f"{title}\n{subtitle or ''}\n{body_text}")
-    city, district = gazetteer.load().locate(simplified(f"{title} {subtitle or ''}"), simplified(body_text))
+    simple_all = simplified(f"{title}\n{subtitle or ''}\n{facts.dateline}\n{body_text}")
+    city, district = gazetteer.load().locate(simplified(f"{title} {subtitle or ''}"), simplified(facts.dateline + body_text))
     if city is None and block.kind != "commentary":
         review.append("city: the text names no place; set `city` by hand")
     date, precision, date_note = choose_date(simple_all, facts)
     if date_note:
         review.append(date_note)
+        lines.pop("date", None)
     source = facts.source
-    if source is None and paras and (m := re.match(r"新华社", paras[0].simple)):
+    if source is None and lead_source:
+        source, lines["source"] = lead_source, paras[0].line
+    if source is None and facts.dateline and (m := re.match(r"新华社|中新社", simplified(facts.dateline))):
         source = m.group(0)
+    if source is None and facts.site:
+        source = facts.site
     if source is None:
         source = UNKNOWN_SOURCE
         review.append(f"source: the text does not name its paper or site; add `source:` to seeds/{Path(seed_name).stem}.yaml")
@@ -170,12 +213,39 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, part: int) -> Dr
         "date": date,
         "date_precision": precision,
         "source": simplified(source),
-        "author": "、".join(dict.fromkeys(authors)) or None,
+        "author": "、".join(authors) or None,
         "script": detect_script(body_text or title),
         "captions": [c.text for c in block.captions] or None,
         "review": review or None,
     }
-    return Draft(fields, to_markdown(paras), removed)
+    return Draft(fields, to_markdown(paras), removed, {k: v for k, v in lines.items() if fields.get(k)})
+
+
+def _add_authors(authors: list[str], names: list[str], lines: dict, line: int) -> None:
+    for name in names:
+        if name not in authors:
+            authors.append(name)
+            lines.setdefault("author", line)
+
+
+def _name_byline(paras: list[Para], block: Block) -> bool:
+    """A lone name between the headline and the text of a web page (海丹青)."""
+    return block.kind == "page" and len(paras) > 1 and is_name_line(paras[0]) and meta_is_name(paras[0].simple)
+
+
+def _take_end_byline(paras: list[Para], authors: list[str], lines: dict, removed: list[dict]) -> None:
+    """`……挺过去。(辽宁日报记者 翟新群)`: the closing bracket's names leave the text."""
+    if not paras:
+        return
+    last = paras[-1]
+    names, start = end_byline(last.simple)
+    if not names or len(last.simple) != len(last.text):
+        return
+    _add_authors(authors, names, lines, last.line)
+    removed.append(Removed("byline", last.text[start:], last.line).as_dict())
+    last.text = last.text[:start].rstrip()
+    if not last.text:
+        paras.pop()
 
 
 def split_title(text: str) -> tuple[str, str | None]:
@@ -271,11 +341,16 @@ def escape_block(text: str) -> str:
     return "\\" + text if _MD_BLOCK_START.match(text) else text
 
 
+def block_of(blocks: list[Block], line: int) -> int:
+    """The index of the article whose lines a seed line sat among."""
+    starts = [min([p.line for p in b.paras] + [c.line for c in b.captions]) for b in blocks]
+    return max([i for i, s in enumerate(starts) if s <= line] or [0])
+
+
 def assign_removed(drafts: list[Draft], blocks: list[Block], removed: list[Removed]) -> None:
     """Each removal is reported with the article whose lines it sat among."""
-    starts = [min([p.line for p in b.paras] + [c.line for c in b.captions]) for b in blocks]
     for item in removed:
-        index = max([i for i, s in enumerate(starts) if s <= item.line] or [0])
+        index = block_of(blocks, item.line)
         drafts[index].removed.append(item.as_dict())
         if item.kind == "page_jump" and "下转" in simplified(item.text):
             notes = drafts[index].fields.setdefault("review", None) or []

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import frontmatter
 from .clean import clean_page
 from .errors import GazetteError, Report
-from .extract import Draft, assign_removed, build_draft, page_facts
+from .extract import Draft, assign_removed, block_of, build_draft, page_facts
 from .read import SeedText, read_seed, read_utf8
 from .slugs import pinyin_words, unique
 from .split import split_page
@@ -64,7 +64,8 @@ def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:
     cleaned = clean_page(seed.text)
     blocks = split_page(cleaned.lines, cleaned.title_line is not None)
     facts = page_facts(cleaned, "\n".join(ln.text for ln in cleaned.lines))
-    drafts = [build_draft(block, facts, seed.path.name, i) for i, block in enumerate(blocks, 1)]
+    metas = [[m for m in facts.metas if block_of(blocks, m[0]) == i] for i in range(len(blocks))]
+    drafts = [build_draft(block, facts, seed.path.name, block_metas) for block, block_metas in zip(blocks, metas)]
     if drafts:
         assign_removed(drafts, blocks, cleaned.removed)
     for part, draft in enumerate(drafts, 1):
@@ -186,6 +187,6 @@ def drafts_as_json(paths: list[Path], report: Report) -> list[dict]:
     for _path, _seed, drafts in seed_drafts(paths, report):
         for draft in drafts:
             item = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in draft.fields.items()}
-            item.update(body=draft.body, removed=draft.removed)
+            item.update(body=draft.body, removed=draft.removed, lines=draft.lines)
             out.append(item)
     return out

@@ -197,7 +197,7 @@ def test_unseen_cms_html_copy():
                                         "突击队员每天工作12小时以上，“哪里需要就到哪里”。\n"]
     assert "<" not in draft.body and "统计代码" not in draft.body
     kinds = {r["kind"] for r in draft.removed}
-    assert {"html", "navigation", "metadata", "editor", "widget", "copyright", "site_suffix"} <= kinds
+    assert {"html", "navigation", "metadata", "editor", "widget", "copyright", "title_repeat"} <= kinds
 
 
 def test_html_comments_and_instructions_are_reported_not_lost():

@@ -1,0 +1,227 @@
+"""Metadata written on a page: date lines, 来源/作者 labels, bylines and the names in them.
+
+All functions take Simplified text (the cleaning stage converts each line once), so one rule
+serves both scripts. The facts (labels, role words, surnames) are data files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+HAN = r"\u3400-\u9fff"
+
+DATE = re.compile(r"(?<!\d)(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)\s*日?")
+TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+_SEPARATORS = re.compile(r"[|｜•·\-+?？×>»:：/／\s【】\[\]()（）\"'“”]+")
+
+
+@dataclass
+class Meta:
+    """What one metadata line says; `rest` is article text that was glued to its end."""
+
+    source: str | None = None
+    date: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)
+    unknown_source: bool = False  # 来源:不详, which must not hide a real 来源 further down
+    rest: str = ""
+    weak: bool = False  # only a name (and widgets): metadata only right below a headline
+    dateline: str = ""  # a wire lead that carried the headline (新华社沈阳3月4日电)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    data = yaml.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
+    labels = sorted(((lab, kind) for kind, labs in data["labels"].items() for lab in labs),
+                    key=lambda item: -len(item[0]))
+    data["label_kind"] = dict(labels)
+    names = "|".join(re.escape(lab) for lab, _ in labels)
+    # a label stands at the start, after a separator or a space, and is followed by ':' or '|'
+    data["label_re"] = re.compile(rf"(?:^|(?<=[\s|｜•(（【\[]))(?:{names})\s*[:：|｜/／]\s*|(?<=[\d\s])(?:{names})\s*[:：]\s*")
+    data["role_re"] = re.compile("|".join(re.escape(r) for r in sorted(data["roles"], key=len, reverse=True)))
+    data["unknown_set"] = set(data["unknown"])
+    data["source_end_re"] = re.compile(rf"(?:{'|'.join(map(re.escape, data['source_ends']))})$")
+    return data
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    words = [w for line in (DATA / "surnames.txt").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#") for w in line.split()]
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+@lru_cache(maxsize=1)
+def widget_words() -> frozenset[str]:
+    data = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["widget_words"])
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+def is_name(word: str) -> bool:
+    """A person's name: 2-4 Han characters (or a name with ·) starting with a surname."""
+    if word in widget_words() or not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}", word):
+        return False
+    single, double = surnames()
+    return word[0] in single or (word[:2] in double and len(word) >= 3)
+
+
+def names_in(text: str) -> list[str]:
+    """The person names of a byline fragment: roles, organisations and widget words left out."""
+    out: list[str] = []
+    for token in re.split(rf"[\s、，,;；/／|｜]+|(?<=[{HAN}])和(?=[{HAN}]{{2}})", text):
+        token = token.strip("()（）:：“”\"' ")
+        parts = [p for p in vocabulary()["role_re"].split(token) if p]
+        if len(parts) > 1 or (parts and parts[0] != token):
+            # a role inside the token: what follows the last role is the name (记者靳赫)
+            token = parts[-1] if not vocabulary()["role_re"].search(token[-2:]) else ""
+        token = re.sub(r"报道$|摄$", "", token)
+        if is_name(token) and token not in out:
+            out.append(token)
+    return out
+
+
+# --- Metadata lines ---------------------------------------------------------------------------
+
+def first_date(text: str) -> dt.date | None:
+    for match in DATE.finditer(text):
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
+def parse_meta_line(simple: str) -> Meta | None:
+    """The metadata of a line such as `来源:X | 作者:Y | 发布时间: 2020-02-11 20:30`, else None."""
+    vocab = vocabulary()
+    if len(simple) > 160 or not simple:
+        return None
+    head, rest = _split_glued(simple)
+    meta = Meta(rest=rest)
+    leftover = head
+    matches = list(vocab["label_re"].finditer(head))
+    for i, match in enumerate(matches):
+        label = re.sub(r"[\s:：|｜/／]", "", match.group(0))
+        kind = vocab["label_kind"].get(label)
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(head)
+        value = head[match.end():end]
+        if kind == "date":
+            meta.date = meta.date or first_date(value)
+        else:
+            value = _value(value)
+        meta.labels.add(kind)
+        if kind == "source" and value:
+            _set_source(meta, value)
+        elif kind == "author" and value:
+            meta.authors += [n for n in names_in(value) if n not in meta.authors]
+        leftover = leftover.replace(match.group(0) + head[match.end():end], " ", 1)
+    meta.date = meta.date or first_date(head)
+    leftover = TIME.sub(" ", DATE.sub(" ", leftover))
+    words = [w for w in _SEPARATORS.split(leftover) if w and not _is_noise(w)]
+    if not matches and meta.date is None:
+        return _name_with_widgets(words, simple)
+    if not matches:  # a date with at most a name beside it: a masthead or an account line
+        if len(words) > 1 or (words and not _source_like(words[0])):
+            return None
+        if words:
+            meta.source, meta.weak = words[0], True
+        return meta
+    if sum(len(w) for w in words) > 6:
+        return None
+    return meta
+
+
+def _split_glued(simple: str) -> tuple[str, str]:
+    """`发布时间:2022-02-12 14:08:55记者从…`: the metadata head and the text glued to it."""
+    if len(simple) <= 60:
+        return simple, ""
+    ends = [m.end() for m in TIME.finditer(simple[:90])] or [m.end() for m in DATE.finditer(simple[:80])]
+    if not ends:
+        return "", simple
+    cut = ends[-1]
+    rest = simple[cut:].strip()
+    if len(rest) < 20 or not re.search(r"[。，,！？]", rest):
+        return simple, ""
+    return simple[:cut], rest
+
+
+def _value(value: str) -> str:
+    value = TIME.sub(" ", DATE.sub(" ", value)).strip()
+    value = re.split(r"\s{2,}|[|｜【]", value)[0].strip()
+    value = re.sub(r"(?:已有)?\d*\s*(?:次阅读|人阅读|次浏览|阅读|浏览|次)$", "", value).strip()
+    return value.strip(" -+·•()（）")
+
+
+def _set_source(meta: Meta, value: str) -> None:
+    vocab = vocabulary()
+    value = value.split()[0] if value.split() else value
+    if value in vocab["unknown_set"]:
+        meta.unknown_source = value not in vocab["self_source"]
+        meta.source = meta.source or (value if value in vocab["self_source"] else None)
+        return
+    if 2 <= len(value) <= 30 and not re.search(r"[。，！？]", value):
+        meta.source = meta.source or value
+
+
+def _is_noise(word: str) -> bool:
+    return word in widget_words() or bool(re.fullmatch(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版", word))
+
+
+def _source_like(word: str) -> bool:
+    return bool(re.fullmatch(rf"[{HAN}A-Za-z]{{2,16}}", word)) and bool(vocabulary()["source_end_re"].search(word))
+
+
+def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
+    """`共产党员网 打印 纠错`: a site's name among share and print widgets."""
+    if len(words) == 1 and _source_like(words[0]) and len(simple.split()) > 1:
+        return Meta(source=words[0], weak=True)
+    return None
+
+
+# --- Bylines in the text ----------------------------------------------------------------------
+
+_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{2,16}}?)(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)"
+                   rf"\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）])?")
+_NEWS_AGENCY = re.compile(r"^(新华社|中新社|人民日报)")
+_END_BYLINE = re.compile(r"[(（](?P<names>[^()（）]{2,40})[)）]\s*$")
+
+
+def lead_byline(simple: str) -> tuple[str | None, list[str]]:
+    """(source, authors) from a lead: 辽宁长安网讯…, 天健网消息(记者…), 新华社银川4月28日电(记者靳赫)."""
+    match = _LEAD.match(simple)
+    if not match:
+        return None, []
+    who = match.group("who")
+    agency = _NEWS_AGENCY.match(who)
+    source = agency.group(1) if agency else who
+    if source.startswith("本报") or not (agency or vocabulary()["source_end_re"].search(source)):
+        source = None
+    names = names_in(match.group("names") or "")
+    if not names and (m := re.match(r"\s*(?:记者|通讯员)\s*([^\s，,。]{2,4}(?:\s+[^\s，,。]{2,4})*)\s*报道", simple[match.end():])):
+        names = names_in(m.group(1))
+    return source, names
+
+
+def end_byline(simple: str) -> tuple[list[str], int]:
+    """Names in brackets closing an article, `(辽宁日报记者 翟新群)`, and where they start."""
+    match = _END_BYLINE.search(simple)
+    if not match:
+        return [], len(simple)
+    inner = match.group("names")
+    if re.search(r"[，。！？：:]", inner) or "摄" in inner or "供图" in inner:
+        return [], len(simple)
+    names = names_in(inner)
+    rest = vocabulary()["role_re"].sub("", inner)
+    stray = [w for w in re.split(r"[\s、，,]+", rest) if w and w not in names and not _source_like(w)]
+    if not names or stray:
+        return [], len(simple)
+    return names, match.start()
