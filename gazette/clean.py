@@ -27,6 +27,7 @@ DATA = Path(__file__).parent / "data"
 class Line:
     no: int  # 1-based line number in the seed
     text: str
+    after_image: bool = False  # the first text below an image's file name: a caption's place
 
 
 @dataclass
@@ -243,15 +244,17 @@ def clean_page(text: str) -> Cleaned:
     _mark_related(entries, rules)
     out: list[Line] = []
     metas: list[tuple[int, Meta]] = []
-    for e in entries:
-        if e.meta is not None and (e.kind is not None or _near(entries, headline, e)):
-            e.kind = e.kind or "metadata"
+    image = False
+    for i, e in enumerate(entries):
+        if e.meta is not None and (e.kind is not None or i == headline or _near(entries, headline, e)):
+            e.kind = e.kind or ("metadata" if i != headline else None)
             metas.append((e.no, e.meta))
         if e.kind:
             removed.append(Removed(e.kind, e.text, e.no))
             out.append(Line(e.no, _glued_text(e)))
         else:
-            out.append(Line(e.no, e.text))
+            out.append(Line(e.no, e.text, after_image=image))
+        image = e.kind == "image" or (image and not e.text)
     title_line = Line(entries[headline].no, entries[headline].text) if headline is not None else None
     return Cleaned(out, sorted(removed, key=lambda r: r.line), title_line, metas)
 

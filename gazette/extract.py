@@ -14,10 +14,10 @@ import yaml
 from . import gazetteer
 from .clean import Cleaned, Removed
 from .garbled import find_garbled
-from .meta import Meta, end_byline, lead_byline, vocabulary
+from .meta import Meta, end_byline, lead_byline, names_in, vocabulary
 from .meta import is_name as meta_is_name
 from .script import detect_script
-from .split import BYLINE, Block, Para, _BYLINE_NAMES, heading_like, is_name_line, simplified
+from .split import BYLINE, Block, Para, heading_like, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
 UNKNOWN_SOURCE = "未注明"
@@ -105,7 +105,7 @@ def _related_years(text: str) -> list[int]:
     """Years the text dates things with: any 20xx年 with a month, a bare year only within the
     collection's era (a report from 2020 that recalls "2017年,…" is not from 2017)."""
     dated = [int(y) for y in _YEAR_MONTH.findall(text)] + [d.year for d in _full_dates(text)]
-    era_start = min(_eras())
+    era_start = min(_eras()["cues"])
     return dated + [int(y) for y in _YEAR.findall(text) if int(y) >= era_start]
 
 
@@ -137,17 +137,18 @@ def _dates_in(text: str, facts: PageFacts) -> list[dt.date]:
 
 
 @lru_cache(maxsize=1)
-def _eras() -> dict[int, list[str]]:
+def _eras() -> dict[str, dict[int, list[str]]]:
     return yaml.safe_load((DATA / "eras.yaml").read_text(encoding="utf-8"))
 
 
 def _era_year(text: str) -> tuple[int, str] | None:
-    hits = Counter({year: sum(text.count(c) for c in cues) for year, cues in _eras().items()})
-    if not hits or hits.most_common(1)[0][1] == 0:
-        return None
-    year = hits.most_common(1)[0][0]
-    cue = next(c for c in _eras()[year] if c in text)
-    return year, cue
+    """The year whose cue phrases the text uses most; the fallback cues only when none is used."""
+    for table in (_eras()["cues"], _eras()["fallback"]):
+        hits = Counter({year: sum(text.count(c) for c in cues) for year, cues in table.items()})
+        if hits and hits.most_common(1)[0][1]:
+            year = hits.most_common(1)[0][0]
+            return year, next(c for c in table[year] if c in text)
+    return None
 
 
 # --- One article ------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     if block.kind == "commentary" and paras and is_name_line(paras[0]):
         _add_authors(authors, [_name(paras[0].text)], lines, paras.pop(0).line)
     lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
-    _add_authors(authors, lead_names, lines, paras[0].line if paras else 0)
+    _add_authors(authors, as_written(paras[0].text, lead_names) if paras else [], lines, paras[0].line if paras else 0)
     _take_end_byline(paras, authors, lines, removed)
     signature = _take_signature(paras)
     if signature:
@@ -241,7 +242,7 @@ def _take_end_byline(paras: list[Para], authors: list[str], lines: dict, removed
     names, start = end_byline(last.simple)
     if not names or len(last.simple) != len(last.text):
         return
-    _add_authors(authors, names, lines, last.line)
+    _add_authors(authors, as_written(last.text, names), lines, last.line)
     removed.append(Removed("byline", last.text[start:], last.line).as_dict())
     last.text = last.text[:start].rstrip()
     if not last.text:
@@ -258,8 +259,16 @@ def split_title(text: str) -> tuple[str, str | None]:
 
 
 def byline_names(text: str) -> list[str]:
-    rest = _BYLINE_NAMES.sub(" ", text)
-    return [n for n in rest.split() if n]
+    """The names of a byline line, as written (本報記者 張三 -> 張三)."""
+    return as_written(text, names_in(simplified(text)))
+
+
+def as_written(text: str, names: list[str]) -> list[str]:
+    """Names found in the Simplified form of `text`, spelt as `text` spells them."""
+    simple = simplified(text)
+    if len(simple) != len(text):
+        return names
+    return [text[simple.index(n):simple.index(n) + len(n)] if n in simple else n for n in names]
 
 
 def _name(text: str) -> str:

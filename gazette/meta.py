@@ -189,7 +189,7 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 
 # --- Bylines in the text ----------------------------------------------------------------------
 
-_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{2,16}}?)(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)"
+_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)"
                    rf"\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）])?")
 _NEWS_AGENCY = re.compile(r"^(新华社|中新社|人民日报)")
 _END_BYLINE = re.compile(r"[(（](?P<names>[^()（）]{2,40})[)）]\s*$")

@@ -19,7 +19,7 @@ from .script import to_simplified
 HAN = r"\u3400-\u9fff"
 NAME = rf"[{HAN}·]{{2,4}}"
 _ROLE = r"(?:本报|新华社|人民日报)?(?:特约|见习)?(?:记者|通讯员|摄影记者)"
-BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:\s+{NAME}){{0,3}}\s*)+$|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
+BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
 _BYLINE_NAMES = re.compile(rf"(?:{_ROLE}|^文\s*[/／:：]|^作者\s*[/／:：])")
 LEAD = re.compile(rf"^(?:本报讯|本报[{HAN}\d]{{1,12}}讯|新华社[{HAN}\d]{{1,14}}电|[{HAN}]{{2,10}}(?:网|报|台)[{HAN}\d]{{0,10}}讯)")
 NAME_LINE = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]\s[{HAN}]{{1,2}})$")
@@ -45,6 +45,7 @@ class Para:
     gap: int = 0  # blank lines before this paragraph
     kind: str = "text"  # text | caption
     heading: int = 0  # '#' level given in the source, 0 when none
+    after_image: bool = False  # right below an image's file name
 
     @property
     def simple(self) -> str:
@@ -76,7 +77,7 @@ def to_paragraphs(lines: list[Line]) -> list[Para]:
         text, level = ln.text, 0
         if match := re.match(r"^(#{1,6})\s+", text):
             level, text = len(match.group(1)), text[match.end():]
-        paras.append(Para(text.strip(), ln.no, gap, heading=level))
+        paras.append(Para(text.strip(), ln.no, gap, heading=level, after_image=ln.after_image))
         gap = 0
     return [p for p in paras if p.text]
 
@@ -144,7 +145,7 @@ def mark_captions(paras: list[Para]) -> list[Para]:
         elif GALLERY_HEAD.match(s) and i + 1 < len(paras) and CREDIT.search(paras[i + 1].simple):
             p.kind = "caption"
         out.append(p)
-    _mark_isolated_blocks(out)
+    _mark_image_captions(out)
     # A credit closes a caption block: short lines just before it, after a wide gap, are captions.
     for i, p in enumerate(out):
         if p.kind == "caption" and CREDIT.fullmatch(p.simple):
@@ -152,6 +153,9 @@ def mark_captions(paras: list[Para]) -> list[Para]:
             while j > 0 and out[j].gap < 2 and out[j - 1].kind == "text" and _caption_sized(out[j - 1]):
                 j -= 1
                 if out[j].gap >= 2:
+                    # further short sentences each standing alone belong to the same photo block
+                    while j > 0 and i - j < 3 and out[j - 1].gap >= 2 and _isolated_caption(out[j - 1]):
+                        j -= 1
                     for k in range(j, i):
                         out[k].kind = "caption"
                     break
@@ -163,22 +167,16 @@ def _caption_sized(p: Para, text: str | None = None) -> bool:
     return len(text) <= 150 and (is_terminal(text) or not text)
 
 
-def _mark_isolated_blocks(paras: list[Para]) -> None:
-    """Short sentences standing between two wide gaps (2+ blank lines) are captions."""
-    i = 0
-    while i < len(paras):
-        if paras[i].gap >= 2 and i > 0:
-            j = i
-            while j + 1 < len(paras) and paras[j + 1].gap < 2 and j - i < 3:
-                j += 1
-            block = paras[i:j + 1]
-            closed = j + 1 == len(paras) or paras[j + 1].gap >= 2
-            if closed and j + 1 < len(paras) and all(_caption_sized(p) and p.kind == "text" for p in block):
-                for p in block:
-                    p.kind = "caption"
-            i = j + 1 if closed else i + 1
-        else:
-            i += 1
+def _isolated_caption(p: Para) -> bool:
+    return p.kind == "text" and len(p.text) <= 60 and _caption_sized(p)
+
+
+def _mark_image_captions(paras: list[Para]) -> None:
+    """The short line right below an image's file name is its caption (a caption never ends
+    with a full paragraph; spacing alone is no evidence: web pages space paragraphs widely)."""
+    for p in paras:
+        if p.after_image and p.kind == "text" and len(p.text) <= 80 and not p.heading and not re.search(r"。.", p.simple):
+            p.kind = "caption"
 
 
 # --- Article starts ---------------------------------------------------------------------------
