@@ -52,6 +52,31 @@ def read_sidecar(seed_path: Path) -> dict:
     return {}
 
 
+def sidecar_path(seed_path: Path) -> Path | None:
+    return next((p for p in (seed_path.with_suffix(s) for s in SIDECAR_SUFFIXES) if p.is_file()), None)
+
+
+def apply_sidecar_to_drafts(seed_path: Path, index: "ContentIndex", report: Report) -> list[Path]:
+    """A sidecar added or changed after its seed was imported fills the drafts no one edited."""
+    sidecar = read_sidecar(seed_path)
+    written: list[Path] = []
+    for (seed, _part), path in sorted(index.by_part.items()):
+        if seed != seed_path.name or not sidecar:
+            continue
+        text = read_utf8(path)
+        meta, body, _line = frontmatter.parse(text, path)
+        wanted = dict(meta)
+        _apply_sidecar(wanted, sidecar)
+        if wanted == meta:
+            continue
+        if not frontmatter.is_pristine(text, meta):
+            report.warn(f"kept your edit: the sidecar {sidecar_path(seed_path).name} sets other values", path)
+            continue
+        path.write_text(frontmatter.dump(wanted, body), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def _key_line(path: Path, key: str) -> int:
     for i, line in enumerate(read_utf8(path).split("\n"), 1):
         if line.startswith(f"{key}:"):

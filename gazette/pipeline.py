@@ -20,7 +20,7 @@ from . import __version__, gazetteer
 from .cache import PACKAGE, code_version, files_under
 from .content import load_content
 from .errors import GazetteError, Report
-from .importer import ContentIndex, import_seeds, seed_files
+from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, seed_files, sidecar_path
 from .indexing import Indexing, records_folder
 from .model import Collection
 from .output import SiteWriter, clean_stale
@@ -126,22 +126,35 @@ def _import_new_seeds(project: Project, report: Report) -> list[Path]:
         known = json.loads(known_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
-    current: dict[str, str] = {}
+    current: dict[str, str] = {}  # seed -> its hash, and its sidecar's when it has one
+    seed_hashes: dict[str, str] = {}
     for path in seeds:
         try:
-            current[path.name] = read_seed(path).sha256
-        except GazetteError as exc:
-            report.error(exc)
+            seed_hashes[path.name] = read_seed(path).sha256
+            sidecar = sidecar_path(path)
+            current[path.name] = seed_hashes[path.name] + (":" + _file_hash(sidecar) if sidecar else "")
+        except (GazetteError, OSError) as exc:
+            report.error(exc if isinstance(exc, GazetteError) else GazetteError(str(exc), path))
     pending = [p for p in seeds if p.name in current and known.get(p.name) != current[p.name]]
     written: list[Path] = []
     if pending:  # only then read every content file's front matter: which seeds have drafts?
         index = ContentIndex.scan(project.content)
-        pending = [p for p in pending if index.seed_hashes.get(p.name) != current[p.name]]
+        drafted = [p for p in pending if index.seed_hashes.get(p.name) == seed_hashes[p.name]]
+        pending = [p for p in pending if p not in drafted]
         written = import_seeds(pending, project.content, report, index) if pending else []
+        for path in drafted:
+            try:
+                written += apply_sidecar_to_drafts(path, index, report)
+            except GazetteError as exc:
+                report.error(exc)
     if current != known:
         project.cache.mkdir(parents=True, exist_ok=True)
         known_file.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
     return written
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def build(project: Project, report: Report, force: bool = False) -> BuildResult:

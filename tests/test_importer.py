@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, make_site, run_cli
 from gazette.importer import drafts_for
 from gazette.read import read_seed
 from gazette.script import to_traditional
@@ -205,3 +205,21 @@ def test_html_comments_and_instructions_are_reported_not_lost():
     page = "<p>标题</p><!-- 编辑注：待核实 --><?xml 版本?><p>正文一段。</p><p>正文二段。</p>"
     removed = [r.text for r in clean_page(page).removed if r.kind == "html"]
     assert "编辑注：待核实" in removed and any("版本" in r for r in removed)
+
+
+def test_a_sidecar_added_after_import_fills_the_drafts_no_one_edited(tmp_path):
+    """Seeds imported once, then a sidecar: pristine drafts take its fields, edited ones are kept."""
+    make_site(tmp_path, {"site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8")})
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "001_d65a43b0fd7516ed.txt").write_bytes((SEEDS / "001_d65a43b0fd7516ed.txt").read_bytes())
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    drafts_made = sorted((tmp_path / "content").glob("*.md"))
+    edited = drafts_made[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\n编者按。\n", 1), encoding="utf-8")
+    (tmp_path / "seeds" / "001_d65a43b0fd7516ed.yaml").write_text("source: 某某日报\n", encoding="utf-8")
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    sources = {p.name: re.search(r"^source: (.*)$", p.read_text(encoding="utf-8"), re.M).group(1) for p in drafts_made}
+    assert sources.pop(edited.name) != "某某日报"
+    assert set(sources.values()) == {"某某日报"}
+    assert "kept your edit" in result.stdout + result.stderr
