@@ -111,8 +111,9 @@ def _apply_sidecar(fields: dict, sidecar: dict) -> None:
 
 def make_slug(fields: dict, taken: set[str]) -> str:
     """ASCII, from date and title pinyin; fixed once written, so later imports never rename."""
-    date = fields.get("date")
-    prefix = date.isoformat() if date else "undated"
+    date, precision = fields.get("date"), fields.get("date_precision")
+    # a year or a month is all that is known: the slug invents no day
+    prefix = (date.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]) if date else "undated"
     words = pinyin_words(str(fields.get("title") or ""))
     return unique("-".join([prefix] + words[:SLUG_SYLLABLES]), taken)
 

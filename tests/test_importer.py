@@ -223,3 +223,10 @@ def test_a_sidecar_added_after_import_fills_the_drafts_no_one_edited(tmp_path):
     assert sources.pop(edited.name) != "某某日报"
     assert set(sources.values()) == {"某某日报"}
     assert "kept your edit" in result.stdout + result.stderr
+
+
+def test_a_year_only_date_invents_no_day_in_the_slug(tmp_path):
+    from gazette.errors import Report
+    from gazette.importer import import_seeds
+    [written] = import_seeds([SEEDS / "000_621f419dd56e4dad.txt"], tmp_path / "content", Report())
+    assert re.match(r"2022-[a-z]", written.stem), written.stem
