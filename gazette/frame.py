@@ -67,7 +67,7 @@ def _can_be_headline(entry: Entry) -> bool:
         return True
     if entry.kind is not None or entry.meta is not None or is_byline_like(entry):
         return False
-    return 4 <= len(s) <= 80 and not s.endswith(SENTENCE_END[:4]) and len(HAN.findall(s)) >= 0.5 * len(s)
+    return 4 <= len(s) <= 80 and not s.endswith(("。", "；", ";", "，", ",")) and len(HAN.findall(s)) >= 0.5 * len(s)
 
 
 def _score(entries: list[Entry], i: int, seen: dict[str, int], last: bool) -> float:
@@ -78,6 +78,9 @@ def _score(entries: list[Entry], i: int, seen: dict[str, int], last: bool) -> fl
         if e.kind in ("metadata", "masthead") or e.meta is not None or is_byline_like(e):
             score += 3 - rank
             break
+    preceding = [e for e in entries[:i] if e.text and e.kind not in _PASSABLE][-1:]
+    if preceding and preceding[0].kind == "metadata":
+        score += 1  # the date line above the headline, as some sites print it
     if seen.get(_core(s), 0) > 1 or WIRE_TITLE.match(s):
         score += 2
     if seen.get(("segment", s), 0):

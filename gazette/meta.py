@@ -130,10 +130,10 @@ def parse_meta_line(simple: str) -> Meta | None:
     if not matches and meta.date is None:
         return _name_with_widgets(words, simple)
     if not matches:  # a date with at most a name beside it: a masthead or an account line
-        if len(words) > 1 or (words and not _source_like(words[0])):
+        if len(words) > 1 or (words and len(words[0]) > 12):
             return None
-        if words:
-            meta.source, meta.weak = words[0], True
+        if words and _source_like(words[0]):
+            meta.source = words[0]
         return meta
     if sum(len(w) for w in words) > 6:
         return None
@@ -173,7 +173,8 @@ def _set_source(meta: Meta, value: str) -> None:
 
 
 def _is_noise(word: str) -> bool:
-    return word in widget_words() or bool(re.fullmatch(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版", word))
+    return word in widget_words() or bool(re.fullmatch(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版"
+                                                         r"|发表于\S{1,4}|IP属地\S{0,4}", word))
 
 
 def _source_like(word: str) -> bool:
