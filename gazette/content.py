@@ -23,6 +23,8 @@ LIST_FIELDS = ("captions", "review")
 KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_CONTENT_BYTES = 2 * 1024 * 1024  # ten times the longest article we know of
+DATE_FORMS = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # 2020-03-04, or 2020-03 / 2020 when no more is known
+PRECISIONS = ("day", "month", "year")  # finest first
 
 
 def field_line(head_lines: list[str], key: str) -> int:
@@ -70,7 +72,9 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         problem("title", "`title` is empty")
     if "source" in meta and not str(meta.get("source") or "").strip():
         problem("source", "`source` is empty")
-    date = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
+    date, precision = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
+    precision = _check_precision(meta.get("date_precision"), precision, meta.get("date"),
+                                 lambda m, h=None: problem("date_precision", m, h))
     if "date" in meta and meta["date"] is None:
         report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
     city = meta.get("city")
@@ -93,23 +97,44 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         slug=slug, source_path=rel, title=text_fields["title"], city=text_fields["city"], date=date,
         source=text_fields["source"], script=script or detect_script(body or text_fields["title"]),
         body=body.strip() + "\n", subtitle=text_fields["subtitle"], district=text_fields["district"],
-        date_precision=text_fields["date_precision"] if date else None, author=text_fields["author"],
+        date_precision=precision if date else None, author=text_fields["author"],
         seed=text_fields["seed"], captions=tuple(meta.get("captions") or ()), review=tuple(meta.get("review") or ()),
     )
 
 
-def _check_date(value, problem) -> dt.date | None:
+def _check_date(value, problem) -> tuple[dt.date | None, str | None]:
+    """The date, and the precision its form says: `2020-03` is a month, `2020` a year (None: a day)."""
     if value is None:
-        return None
+        return None, None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date(), None
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        problem(f"invalid date {value!r}", "write dates as YYYY-MM-DD, e.g. 2020-02-11")
+        return value, None
+    form = DATE_FORMS.fullmatch(str(value).strip()) if not isinstance(value, bool) else None
+    if form:
+        year, month, day = (int(part) if part else None for part in form.groups())
+        try:
+            return dt.date(year, month or 1, day or 1), None if day else "month" if month else "year"
+        except ValueError:
+            pass  # 2020-02-30, 2020-13: reported as any other bad date
+    problem(f"invalid date {value!r}", "write dates as YYYY-MM-DD, e.g. 2020-02-11, or YYYY-MM or YYYY "
+            "when only the month or the year is known")
+    return None, None
+
+
+def _check_precision(value, implied: str | None, date, problem) -> str | None:
+    """`date_precision` as written, or as the date's form implies (`date: 2020` is a year)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int)):
+        return implied  # a wrong type is reported with the other text fields
+    value = str(value).strip()
+    if value not in PRECISIONS:
+        problem(f"`date_precision` must be day, month or year, not {value!r}")
         return None
+    if implied and PRECISIONS.index(value) < PRECISIONS.index(implied):
+        problem(f"`date_precision: {value}` is finer than `date: {date}`",
+                f"write the full date YYYY-MM-DD, or `date_precision: {implied}`")
+        return None
+    return value
 
 
 def _rel(path: Path, root: Path) -> str:
