@@ -17,7 +17,7 @@ import yaml
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
 from .garbled import GARBLED, find_garbled  # noqa: F401  (moved to garbled.py; still importable from here)
-from .meta import Meta, parse_meta_line, widget_words
+from .meta import Meta, parse_masthead, parse_meta_line, widget_words
 from .script import to_simplified
 
 DATA = Path(__file__).parent / "data"
@@ -162,6 +162,8 @@ _MASTHEAD = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日.{0,6}(?:星期[一二三�
 _TOKEN_SEPARATORS = re.compile(r"[\s|｜•·/／:：【】\[\]()（）<>《》«»×,，、]+")
 _CRUMB = re.compile(r"\s*(?:>>?|»|＞|→|->)\s*")
 _CRUMB_HOME = re.compile(r"首页|主页|正文|当前位置|您的位置|位置[:：]")
+# numbers, font-size switches (A- A+) and an e-paper's page numbers (第03版)
+_WIDGET_TOKEN = re.compile(r"[\d+\-=.%]+|[^\w]+|[Aa][+\-]{1,2}|[+\-][Aa]|第?[A-Z]?\d{1,3}版")
 _BULLET = re.compile(r"^[•·●◆■▪◇□○◎]\s*")
 _STRAY_TAG = re.compile(r"</?(?:p|br|div|span|strong|em|b|i|a|font|td|tr|li)\s*/?>|(?<=\S)/(?:p|div|span)>?$", re.I)
 
@@ -199,7 +201,7 @@ def classify(simplified: str, rules: dict) -> str | None:
 def _only_widgets(simplified: str) -> bool:
     """A share bar, a font-size switch, a counter: widget words, numbers and separators only."""
     words = [w for w in _TOKEN_SEPARATORS.split(simplified) if w]
-    return all(w in widget_words() or re.fullmatch(r"[\d+\-=.%]+|[^\w]+", w) for w in words)
+    return all(w in widget_words() or _WIDGET_TOKEN.fullmatch(w) for w in words)
 
 
 def _is_spam(simplified: str, rules: dict) -> bool:
@@ -274,10 +276,12 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
     plain = _strip_bullet(entry.simple)
     entry.kind = classify(plain, rules)
     meta = parse_meta_line(plain) if entry.kind in (None, "masthead", "editor", "widget") else None
+    if meta is None and entry.kind == "masthead":
+        meta = parse_masthead(plain)
     if meta is not None:
         entry.meta = meta
         says = bool(meta.source or meta.date or meta.authors)
-        entry.kind = "metadata" if says and not meta.weak else entry.kind
+        entry.kind = "metadata" if says and not meta.weak else entry.kind or ("editor" if meta.labels else None)
     return entry
 
 

@@ -46,6 +46,7 @@ class PageFacts:
     continued: str | None = None  # the page-jump marker when the page continues another
     dateline: str = ""  # a wire lead removed with the headline it carried
     site: str | None = None  # the site's own name, from its banner or breadcrumb
+    guessed_source: str | None = None  # a name beside the date line, taken when the text names none
     metas: list[tuple[int, Meta]] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -69,8 +70,11 @@ def page_facts(cleaned: Cleaned, text: str) -> PageFacts:
         facts.dateline = facts.dateline or meta.dateline
     for weak in (False, True):  # a labelled source before a name beside the headline
         for line, meta in facts.metas:
-            if meta.source and meta.weak == weak and facts.source is None:
+            if meta.source and meta.weak == weak and not meta.weak_source and facts.source is None:
                 facts.source, facts.lines["source"] = meta.source, line
+    guesses = [(line, meta.source) for line, meta in facts.metas if meta.weak_source]
+    if guesses and facts.source is None:
+        facts.guessed_source, facts.lines["source"] = guesses[0][1], guesses[0][0]
     for item in cleaned.removed:
         s = simplified(item.text)
         if item.kind in {"navigation", "header", "title_repeat", "related", "site_suffix"}:
@@ -199,8 +203,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         source, lines["source"] = lead_source, paras[0].line
     if source is None and facts.dateline and (m := re.match(r"新华社|中新社", simplified(facts.dateline))):
         source = m.group(0)
-    if source is None and facts.site:
-        source = facts.site
+    source = source or facts.guessed_source or facts.site
     if source is None:
         source = UNKNOWN_SOURCE
         review.append(f"source: the text does not name its paper or site; add `source:` to seeds/{Path(seed_name).stem}.yaml")

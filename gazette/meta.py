@@ -19,6 +19,8 @@ HAN = r"\u3400-\u9fff"
 
 DATE = re.compile(r"(?<!\d)(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)\s*日?")
 TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+# the signature line of a copied WeChat article: 原创 作者 账号 2022-04-05 18:30 发表于辽宁
+WECHAT = re.compile(r"^原创|发表于\S{1,4}$")
 _SEPARATORS = re.compile(r"[|｜•·\-+?？×>»:：/／\s【】\[\]()（）\"'“”]+")
 
 
@@ -34,6 +36,7 @@ class Meta:
     rest: str = ""
     weak: bool = False  # only a name (and widgets): metadata only right below a headline
     dateline: str = ""  # a wire lead that carried the headline (新华社沈阳3月4日电)
+    weak_source: bool = False  # a name beside a date that does not look like a publication's
 
 
 @lru_cache(maxsize=1)
@@ -71,19 +74,21 @@ def is_name(word: str) -> bool:
     if word in widget_words() or not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}", word):
         return False
     single, double = surnames()
-    return word[0] in single or (word[:2] in double and len(word) >= 3)
+    if "·" in word:
+        return True
+    # four characters are a compound surname's name (欧阳晓东), rarely a single surname's
+    return (word[0] in single and len(word) <= 3) or (word[:2] in double and len(word) >= 3)
 
 
 def names_in(text: str) -> list[str]:
     """The person names of a byline fragment: roles, organisations and widget words left out."""
+    role = vocabulary()["role_re"]
     out: list[str] = []
     for token in re.split(rf"[\s、，,;；/／|｜]+|(?<=[{HAN}])和(?=[{HAN}]{{2}})", text):
         token = token.strip("()（）:：“”\"' ")
-        parts = [p for p in vocabulary()["role_re"].split(token) if p]
-        if len(parts) > 1 or (parts and parts[0] != token):
-            # a role inside the token: what follows the last role is the name (记者靳赫)
-            token = parts[-1] if not vocabulary()["role_re"].search(token[-2:]) else ""
-        token = re.sub(r"报道$|摄$", "", token)
+        while (m := role.match(token)) and m.end() < len(token):  # 记者靳赫
+            token = token[m.end():]
+        token = re.sub(rf"(?:{role.pattern})$|报道$|摄$", "", token)  # 大连新闻传媒集团记者
         if is_name(token) and token not in out:
             out.append(token)
     return out
@@ -129,15 +134,25 @@ def parse_meta_line(simple: str) -> Meta | None:
     words = [w for w in _SEPARATORS.split(leftover) if w and not _is_noise(w)]
     if not matches and meta.date is None:
         return _name_with_widgets(words, simple)
-    if not matches:  # a date with at most a name beside it: a masthead or an account line
-        if len(words) > 1 or (words and len(words[0]) > 12):
+    if not matches:  # a date with a name beside it: a masthead, an account line, a signature
+        meta.authors = [w for w in words if is_name(w)] if WECHAT.search(simple) else []
+        others = [w for w in words if w not in meta.authors]
+        if len(others) > 1 or (others and len(others[0]) > 12):
             return None
-        if words and _source_like(words[0]):
-            meta.source = words[0]
+        if others:
+            meta.source = others[0]
+            meta.weak_source = not _source_like(others[0])  # 辽海观察 2022-11-08: a guess
         return meta
     if sum(len(w) for w in words) > 6:
         return None
     return meta
+
+
+def parse_masthead(simple: str) -> Meta | None:
+    """An e-paper's masthead: 盘锦日报 2020年02月18日 星期二 第03版:综合新闻."""
+    date = first_date(simple)
+    name = next((w for w in _SEPARATORS.split(DATE.sub(" ", simple)) if _source_like(w)), None)
+    return Meta(source=name, date=date) if date else None
 
 
 def _split_glued(simple: str) -> tuple[str, str]:
@@ -190,21 +205,22 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 
 # --- Bylines in the text ----------------------------------------------------------------------
 
-_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)"
-                   rf"\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）])?")
+_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)"
+                   rf"(?P<kind>讯|消息|电)\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）])?")
+_LEAD_ANY = re.compile(rf"^(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）]|[:：])")
 _NEWS_AGENCY = re.compile(r"^(新华社|中新社|人民日报)")
 _END_BYLINE = re.compile(r"[(（](?P<names>[^()（）]{2,40})[)）]\s*$")
 
 
 def lead_byline(simple: str) -> tuple[str | None, list[str]]:
     """(source, authors) from a lead: 辽宁长安网讯…, 天健网消息(记者…), 新华社银川4月28日电(记者靳赫)."""
-    match = _LEAD.match(simple)
+    match = _LEAD.match(simple) or _LEAD_ANY.match(simple)
     if not match:
         return None, []
     who = match.group("who")
     agency = _NEWS_AGENCY.match(who)
     source = agency.group(1) if agency else who
-    if source.startswith("本报") or not (agency or vocabulary()["source_end_re"].search(source)):
+    if source.startswith("本报") or not (agency or match.re is _LEAD_ANY or vocabulary()["source_end_re"].search(source)):
         source = None
     names = names_in(match.group("names") or "")
     if not names and (m := re.match(r"\s*(?:记者|通讯员)\s*([^\s，,。]{2,4}(?:\s+[^\s，,。]{2,4})*)\s*报道", simple[match.end():])):
