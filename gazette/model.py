@@ -36,6 +36,29 @@ class Article:
         return self.date.month if self.date and self.date_precision != "year" else None
 
     @property
+    def date_iso(self) -> str:
+        """The date to the precision known: "2020", "2020-03" or "2020-03-04" ("" if undated).
+
+        Valid as an HTML `datetime` and as an ISO 8601 / schema.org Date of reduced precision,
+        so no page or index shows the day a year-only date was stored with. Compared as text,
+        a period sorts before the days in it.
+        """
+        if self.date is None:
+            return ""
+        if self.date_precision == "year":
+            return f"{self.date.year:04d}"
+        if self.date_precision == "month":
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()
+
+    @property
+    def period_start(self) -> dt.date | None:
+        """The first day of the period date_iso names, where a full timestamp is unavoidable."""
+        if self.date is None or self.date_precision not in ("year", "month"):
+            return self.date
+        return self.date.replace(month=self.month or 1, day=1)
+
+    @property
     def district_key(self) -> str | None:
         """A district's list name, with its city: 铁西区 is in 沈阳 and in 鞍山."""
         return f"{self.city} {self.district}" if self.district and self.city else self.district
@@ -46,7 +69,7 @@ class Article:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date or dt.date.min, self.slug)
+        return (self.date_iso, self.slug)  # not the stored day of a year-only date
 
 
 @dataclass
@@ -91,7 +114,8 @@ class Collection:
             # a city's list is in date order: the nearest in time stand within a few places
             for i, a in enumerate(city_articles):
                 window = city_articles[max(0, i - RELATED_COUNT):i] + city_articles[i + 1:i + 1 + RELATED_COUNT]
-                window.sort(key=lambda b: (abs(((b.date or dt.date.min) - (a.date or dt.date.min)).days), b.slug))
+                here = a.period_start or dt.date.min
+                window.sort(key=lambda b: (abs(((b.period_start or dt.date.min) - here).days), b.slug))
                 c.related[a.slug] = window[:RELATED_COUNT]
         for a in ordered:
             c.related.setdefault(a.slug, [])

@@ -93,6 +93,17 @@ def format_date(article: Article) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+# Atom wants a full RFC 3339 timestamp, and the build has no clock (the same input gives the same
+# bytes): an entry is dated at the start of its known period, the earliest it can have appeared,
+# and its summary gives the date as known (2020年). An undated entry gets a fixed placeholder.
+ATOM_UNDATED = "2020-01-01T00:00:00Z"
+
+
+def atom_time(article: Article | None) -> str:
+    start = article.period_start if article else None
+    return f"{start.isoformat()}T00:00:00Z" if start else ATOM_UNDATED
+
+
 def year_slug(year: int | None) -> str:
     return str(year) if year else UNDATED
 
@@ -155,17 +166,21 @@ def map_points(collection: Collection, gazetteer: Gazetteer, width: int = 480, h
 
 
 def timeline_bars(collection: Collection, width: int = 640, height: int = 160):
-    counts: dict[tuple[int, int], int] = {}
+    """A bar for each month from the first dated article to the last; the articles of a year
+    whose month is not known get a bar of their own after the year's last month."""
+    counts: dict[tuple[int, int], int] = {}  # by (year, month), month 0: only the year is known
     for a in collection.articles:
-        if a.date and a.date_precision != "year":
-            counts[(a.date.year, a.date.month)] = counts.get((a.date.year, a.date.month), 0) + 1
+        if a.year:
+            counts[(a.year, a.month or 0)] = counts.get((a.year, a.month or 0), 0) + 1
     if not counts:
         return None
-    first, last = min(counts), max(counts)
+    first, last = min((y, m or 1) for y, m in counts), max((y, m or 1) for y, m in counts)
     months = []
     y, m = first
     while (y, m) <= last:
         months.append((y, m))
+        if (y, 0) in counts and (m == 12 or (y, m) == last):
+            months.append((y, 0))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     bar = width / len(months)
     top = max(counts.values())
@@ -174,7 +189,7 @@ def timeline_bars(collection: Collection, width: int = 640, height: int = 160):
         n = counts.get((y, m), 0)
         h = round((height - 30) * n / top, 1)
         bars.append({"x": round(i * bar, 1), "w": max(round(bar - 2, 1), 1), "h": h, "y": round(height - 20 - h, 1),
-                     "count": n, "label": f"{y}年{m}月", "year": y, "month": m,
+                     "count": n, "label": f"{y}年{m}月" if m else f"{y}年（月份不详）", "year": y, "month": m,
                      "tick": m == 1 or i == 0})
     return {"bars": bars, "width": width, "height": height}
 
@@ -212,7 +227,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation)
+        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation, atom_time=atom_time)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,

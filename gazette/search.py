@@ -88,7 +88,7 @@ def facet_table(pages: dict[str, Article]) -> str:
             if value not in known:
                 known.append(value)
             row.append(known.index(value))
-        rows[page_id] = row + [article.date.isoformat() if article.date else ""]
+        rows[page_id] = row + [article.date_iso]
     return json.dumps({"fields": [*values, "date"], "values": values, "pages": rows}, ensure_ascii=False,
                       separators=(",", ":"))
 
@@ -126,7 +126,7 @@ def offline_doc(article: Article, text: str) -> dict:
         "x": _compact(text),
         **facet_values(article),
         "date": format_date(article),
-        "iso": article.date.isoformat() if article.date else "",
+        "iso": article.date_iso,
     }
 
 
