@@ -71,7 +71,7 @@ def widget_words() -> frozenset[str]:
 
 def is_name(word: str) -> bool:
     """A person's name: 2-4 Han characters (or a name with ·) starting with a surname."""
-    if word in widget_words() or not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}", word):
+    if word in widget_words() or word in vocabulary()["unknown_set"] or not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}", word):
         return False
     single, double = surnames()
     if "·" in word:

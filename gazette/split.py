@@ -27,8 +27,12 @@ NAME_LINE = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]\s[{HAN}]{{1,2}})$")
 CREDIT = re.compile(
     rf"(?:(?:资料片|资料图片|资料照片|图片|照片)由[^\s，,。]{{2,30}}提供[)）]?"
     rf"|(?:新华社|本报|中新社)?(?:特约)?(?:记者|通讯员|摄影)\s*[{HAN}·]{{2,5}}(?:\s+[{HAN}·]{{2,5}})*\s*摄"
-    rf"|新华社发(?:[(（][{HAN}·\s]{{2,12}}摄[)）])?)$"
+    rf"|新华社发(?:[(（][{HAN}·\s]{{2,12}}摄[)）])?"
+    rf"|(?<=[。\s])[{HAN}·]{{2,5}}(?:\s+[{HAN}·]{{2,5}})*\s*摄"
+    rf"|[^\s，,。]{{2,20}}供图|供图\s*[^\s，,。]{{2,20}})$"
 )
+# A caption says what the picture shows: 图为…, or a position in brackets (左二为…).
+CAPTION_WORDS = re.compile(r"^(?:图为|上图|下图|左图|右图|图片[:：])|[(（]\s*(?:左|右|前排|后排|中)[一二三四五六七八九\d]?(?:起|为)?")
 CAPTION_MARK = re.compile(r"^[▲▼►◄◀▶△▽]")
 GALLERY_HEAD = re.compile(r"^[(（][^()（）]{1,60}[)）]\s*[(（]\d{1,2}[)）]")
 TERMINAL = tuple("。！？!?…”」』）)】;；—\"'’")
@@ -134,7 +138,8 @@ def mark_captions(paras: list[Para]) -> list[Para]:
     for i, p in enumerate(paras):
         s = p.simple
         credit = CREDIT.search(s)
-        if CAPTION_MARK.match(s) or credit and (_caption_sized(p, s[:credit.start()]) or "摄" in s[-3:]):
+        if (CAPTION_MARK.match(s) or credit and (_caption_sized(p, s[:credit.start()]) or "摄" in s[-3:])
+                or CAPTION_WORDS.search(s) and len(s) <= 120 and _caption_sized(p)):
             p.kind = "caption"
         elif credit and is_terminal(s[:credit.start()].rstrip("(（ ")):
             cut = len(p.text) - (len(s) - credit.start())
