@@ -192,6 +192,10 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     body_text = "\n".join(p.text for p in paras)
     simple_all = simplified(f"{title}\n{subtitle or ''}\n{facts.dateline}\n{body_text}")
     city, district = gazetteer.load().locate(simplified(f"{title} {subtitle or ''}"), simplified(facts.dateline + body_text))
+    for key, place in (("city", city), ("district", district)):
+        lines.update({key: p.line for p in paras[::-1] if place and place[:2] in p.simple})
+        if place and place[:2] in simplified(f"{title} {subtitle or ''}"):
+            lines[key] = lines.get("title", 0)
     if city is None and block.kind != "commentary":
         review.append("city: the text names no place; set `city` by hand")
     date, precision, date_note = choose_date(simple_all, facts)

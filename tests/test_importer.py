@@ -137,6 +137,9 @@ def test_import_json_cli_writes_nothing(tmp_path):
     [item] = json.loads(result.stdout)
     assert item["title"].startswith("坚持党建引领") and item["date"] == "2022-04-05"
     assert item["body"] and item["removed"] and item["seed"] == "002_35c6bef0ef869532.txt"
+    # each field says the seed line it came from: the headline, the 时间/信息来源 line, the text
+    assert item["lines"]["title"] == 7 and item["lines"]["date"] == item["lines"]["source"] == 9
+    assert item["lines"]["district"] == 7 and item["lines"]["city"] == 10  # 沈河 in the headline
     assert not (tmp_path / "content").exists()
 
 
