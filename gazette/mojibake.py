@@ -24,9 +24,10 @@ from .script import HAN, to_simplified
 
 HOLE = -1  # a byte the wrong decoder lost
 LOST = "\ufffd"
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 GBK_AS_UTF8 = "utf-8 read as gbk"
 LATIN_AS_UTF8 = "utf-8 read as latin-1/cp1252"
-_MIN_HAN = 2  # a repaired run holds at least this many Han characters
+_MIN_HAN = 3  # a run repaired on its own evidence holds this many Han characters
 _MIN_COMMON = 0.8  # share of common characters in a repaired run
 _MIN_GAIN = 0.3  # ... and how much more common than the run as read
 
@@ -46,16 +47,27 @@ class Repair:
 
 
 def repair_mojibake(text: str) -> tuple[str, list[Repair]]:
-    """The text with mojibake runs decoded again, and a record of each run changed."""
+    """The text with mojibake runs decoded again, and a record of each run changed.
+
+    A short GBK run (a date's 骞 and 鏈, one word) is repaired only on a page where a long run
+    was: alone, two characters are too little evidence.
+    """
     repairs: list[Repair] = []
     lines = text.split("\n")
     for no, line in enumerate(lines, 1):
-        fixed = line
-        if _LATIN_SIGN.search(fixed):
-            fixed = _repair_latin(fixed, no, repairs)
-        if _GBK_SIGN.search(fixed):
-            fixed = _repair_gbk(fixed, no, repairs)
-        lines[no - 1] = fixed
+        if _LATIN_SIGN.search(line):
+            lines[no - 1] = _repair_latin(line, no, repairs)
+    suspects = [no for no, line in enumerate(lines, 1) if _gbk_sign().search(line)]
+    strong: list[Repair] = []
+    for no in suspects:
+        _repair_gbk(lines[no - 1], no, strong, _MIN_HAN, False)
+    if strong:  # a page with mojibake: now shorter runs too
+        # private-use characters in a run: GB18030 (or a browser) read it, which drops only bytes it
+        # cannot read at all, so fewer bytes fit a hole than after Python's GBK codec
+        gb18030 = any(_PRIVATE_USE.search(r.was) for r in strong)
+        for no in suspects:
+            lines[no - 1] = _repair_gbk(lines[no - 1], no, repairs, 0, gb18030)
+        repairs.sort(key=lambda r: r.line)
     return ("\n".join(lines), repairs) if repairs else (text, [])
 
 
@@ -91,22 +103,38 @@ def _is_known(ch: str) -> bool:
     return _simple(ch) in _gb2312()[1]
 
 
-def _common_share(chars: str) -> float:
-    wide = [ch for ch in chars if not ch.isascii() and ch != LOST]
-    return sum(map(_is_common, wide)) / len(wide) if wide else 0.0
+class _Counts:
+    """Running counts over a sequence of characters, so any prefix or slice is judged at once."""
 
+    def __init__(self, chars) -> None:
+        self.han, self.wide, self.lost, self.common = [0], [0], [0], [0]
+        for ch in chars:
+            wide = not ch.isascii()
+            self.han.append(self.han[-1] + bool(HAN.match(ch)))
+            self.wide.append(self.wide[-1] + wide)
+            self.lost.append(self.lost[-1] + (ch == LOST))
+            self.common.append(self.common[-1] + (wide and ch != LOST and _is_common(ch)))
 
-def _reads_as_chinese(decoded: str, run: str) -> bool:
-    """The decoding is common Chinese (few characters lost) and the run as read is not."""
-    wide = [ch for ch in decoded if not ch.isascii()]
-    lost = decoded.count(LOST)
-    if len(HAN.findall(decoded)) < _MIN_HAN or lost * 4 > len(wide):
-        return False
-    share = _common_share(decoded)
-    return share >= _MIN_COMMON and share >= _common_share(run) + _MIN_GAIN
+    def share(self, a: int, b: int) -> float | None:
+        """Share of common characters among the wide ones kept in [a, b); None if none is."""
+        kept = (self.wide[b] - self.wide[a]) - (self.lost[b] - self.lost[a])
+        return (self.common[b] - self.common[a]) / kept if kept else None
+
+    def reads_as_chinese(self, n: int, run: "_Counts", start: int, end: int, min_han: int) -> bool:
+        """The first n characters are common Chinese (few lost), and the run they decode,
+        characters start to end of the line as read, is not."""
+        if self.han[n] < min_han or (min_han and 4 * self.lost[n] > self.wide[n]):
+            return False  # too little evidence alone, or more than a quarter lost
+        share, run_share = self.share(0, n), run.share(start, end)
+        if share is None:  # every character lost: the run must hold mojibake, not common text
+            return run_share is not None and run_share < 1
+        return share >= _MIN_COMMON and share >= (run_share or 0) + _MIN_GAIN
 
 
 # --- UTF-8 read as GBK -------------------------------------------------------------------------
+
+BREAK = -2  # a character no GBK-family decoder gives: no run goes through it
+
 
 @lru_cache(maxsize=1)
 def _gbk_starts() -> frozenset[str]:
@@ -121,23 +149,13 @@ def _gbk_starts() -> frozenset[str]:
     return frozenset(out)
 
 
-class _Signs:
-    """A lazily built regex: does a line hold a character a GBK mojibake run starts with?"""
-
-    def __init__(self) -> None:
-        self._re: re.Pattern | None = None
-
-    def search(self, text: str) -> bool:
-        if self._re is None:
-            self._re = re.compile("[" + "".join(sorted(map(re.escape, _gbk_starts()))) + "]")
-        return self._re.search(text) is not None
+@lru_cache(maxsize=1)
+def _gbk_sign() -> re.Pattern:
+    return re.compile("[" + "".join(sorted(map(re.escape, _gbk_starts()))) + "]")
 
 
-_GBK_SIGN = _Signs()
-
-
-def _gbk_bytes(ch: str) -> tuple[int, ...] | None:
-    """The bytes a GBK-family decoder read as `ch`; None when no such decoder gives it."""
+def _gbk_bytes(ch: str) -> tuple[int, ...]:
+    """The bytes a GBK-family decoder read as `ch`."""
     if ch.isascii():
         return (ord(ch),)
     if ch == LOST:
@@ -149,24 +167,25 @@ def _gbk_bytes(ch: str) -> tuple[int, ...] | None:
             data = ch.encode(codec)
         except UnicodeEncodeError:
             continue
-        return tuple(data) if len(data) == 2 else None
-    return None
+        return tuple(data) if len(data) == 2 else (BREAK,)
+    return (BREAK,)
 
 
 @lru_cache(maxsize=None)
-def _gbk_reads(lead: int, trail: int) -> bool:
+def _reads(codec: str, lead: int, trail: int) -> bool:
     try:
-        bytes([lead, trail]).decode("gbk")
+        bytes([lead, trail]).decode(codec)
         return True
     except UnicodeDecodeError:
         return False
 
 
-def _hole_bytes(following: int | None) -> list[int]:
-    """The continuation bytes a GBK decoder would have dropped before `following`."""
+def _hole_bytes(following: int | None, gb18030: bool) -> list[int]:
+    """The continuation bytes the wrong decoder would have dropped before `following`."""
     if following is None or following < 0:
         return list(range(0x80, 0xC0))
-    return [b for b in range(0x80, 0xC0) if not _gbk_reads(b, following)]
+    codec = "gb18030" if gb18030 else "gbk"
+    return [b for b in range(0x80, 0xC0) if not _reads(codec, b, following)]
 
 
 def _utf8_length(lead: int) -> int:
@@ -179,18 +198,16 @@ def _utf8_length(lead: int) -> int:
     return 0
 
 
-def _fill(seq: list[int], following: int | None) -> str:
-    """The one known character a sequence with lost bytes can be, else U+FFFD."""
+def _fill(seq: list[int], following: int | None, gb18030: bool) -> str:
+    """The one known character a sequence with a lost byte can be, else U+FFFD."""
     holes = [i for i, b in enumerate(seq) if b == HOLE]
     if len(holes) > 1:
         return LOST
     hole = holes[0]
-    options = _hole_bytes(seq[hole + 1] if hole + 1 < len(seq) else following)
     found = set()
-    for b in options:
-        candidate = seq[:hole] + [b] + seq[hole + 1:]
+    for b in _hole_bytes(seq[hole + 1] if hole + 1 < len(seq) else following, gb18030):
         try:
-            ch = bytes(candidate).decode("utf-8")
+            ch = bytes(seq[:hole] + [b] + seq[hole + 1:]).decode("utf-8")
         except UnicodeDecodeError:
             continue
         if _is_known(ch):
@@ -198,79 +215,96 @@ def _fill(seq: list[int], following: int | None) -> str:
     return found.pop() if len(found) == 1 else LOST
 
 
-def _decode_run(units: list[tuple[int, ...] | None], start: int) -> list[tuple[int, str]]:
-    """UTF-8 characters from the bytes of units[start:], as (units consumed so far, character),
-    one entry at each point where a character and a unit end together; stops at invalid bytes."""
-    flat: list[tuple[int, int, bool]] = []  # (byte, unit index, last byte of its unit)
-    for k in range(start, len(units)):
-        unit = units[k]
-        if unit is None:
-            break
-        flat += [(b, k, i == len(unit) - 1) for i, b in enumerate(unit)]
-    out: list[tuple[int, str]] = []
-    text = ""
-    p = 0
-    while p < len(flat):
-        lead = flat[p][0]
-        size = 1 if 0 <= lead < 0x80 else _utf8_length(lead)
-        if lead == HOLE:  # the lead byte was lost: so is its character
-            size = 1
-        elif size == 0:
-            break
-        seq, q = [lead], p + 1
-        while len(seq) < size and q < len(flat) and (0x80 <= flat[q][0] <= 0xBF or flat[q][0] in (HOLE, 0x3F)):
-            # a '?' where a continuation byte belongs stands for a byte the wrong decoder dropped
-            seq.append(HOLE if flat[q][0] == 0x3F else flat[q][0])
-            q += 1
-        if lead == HOLE:
-            while q < len(flat) and 0x80 <= flat[q][0] <= 0xBF:
-                q += 1
-            text += LOST
-        elif len(seq) < size:  # cut short: the rest of this character was dropped
-            text += LOST
-        elif HOLE in seq:
-            text += _fill(seq, flat[q][0] if q < len(flat) else None)
-        else:
-            try:
-                text += bytes(seq).decode("utf-8")
-            except UnicodeDecodeError:
+class _Line:
+    """A line as the bytes a GBK-family decoder read, with where each character's bytes start."""
+
+    def __init__(self, line: str):
+        self.text = line
+        self.bytes: list[int] = []
+        self.owner: list[int] = []  # the character each byte was read into
+        self.offset: list[int] = []
+        for k, ch in enumerate(line):
+            self.offset.append(len(self.bytes))
+            unit = _gbk_bytes(ch)
+            self.bytes += unit
+            self.owner += [k] * len(unit)
+        self.offset.append(len(self.bytes))
+        self.counts = _Counts(line)
+
+    def decode(self, start: int, gb18030: bool) -> tuple[list[str], list[tuple[int, int]]]:
+        """UTF-8 characters from the bytes of character `start` on, until bytes that cannot be
+        UTF-8 or a character that is not Chinese text; and (characters of the line used,
+        characters decoded) wherever both end together."""
+        data, out, ends = self.bytes, [], []
+        p = self.offset[start]
+        while p < len(data) and data[p] != BREAK:
+            lead, q = data[p], p + 1
+            if lead == HOLE:  # the lead byte was lost, and so is its character
+                while q < len(data) and 0x80 <= data[q] <= 0xBF:
+                    q += 1
+                out.append(LOST)
+            elif lead < 0x80:
+                out.append(chr(lead))
+            else:
+                size = _utf8_length(lead)
+                if not size:
+                    break
+                seq = [lead]
+                while len(seq) < size and q < len(data) and (0x80 <= data[q] <= 0xBF or data[q] in (HOLE, 0x3F)):
+                    # a '?' where a continuation byte belongs stands for a byte the wrong decoder lost
+                    seq.append(HOLE if data[q] == 0x3F else data[q])
+                    q += 1
+                if len(seq) < size:  # cut short: the rest of this character was lost
+                    out.append(LOST)
+                elif HOLE in seq:
+                    out.append(_fill(seq, data[q] if q < len(data) else None, gb18030))
+                else:
+                    try:
+                        out.append(bytes(seq).decode("utf-8"))
+                    except UnicodeDecodeError:
+                        break
+            if not (out[-1].isascii() or _fits(out[-1])):
+                out.pop()  # not Chinese text: the run ends before it
                 break
-        p = q
-        if flat[p - 1][2]:
-            out.append((flat[p - 1][1] + 1, text))
-    return out
+            p = q
+            if p == self.offset[self.owner[p - 1] + 1]:
+                ends.append((self.owner[p - 1] + 1, len(out)))
+        return out, ends
 
 
 def _fits(ch: str) -> bool:
     return bool(HAN.match(ch)) or ch == LOST or _is_known(ch)
 
 
-def _best_decoding(ends: list[tuple[int, str]], line: str, start: int) -> tuple[int, str] | None:
+def _best_decoding(line: _Line, start: int, min_han: int, gb18030: bool) -> tuple[int, str] | None:
     """The longest decoding that holds only Chinese text, ends on a Chinese character and
-    reads as common Chinese where the run as read does not."""
-    junk = next((i for i, ch in enumerate(ends[-1][1]) if not (ch.isascii() or _fits(ch))), None) if ends else None
-    for end, text in reversed(ends):
-        if junk is not None and len(text) > junk:
+    reads as common Chinese where the run as read does not: (end in the line, text)."""
+    chars, ends = line.decode(start, gb18030)
+    counts = _Counts(chars)
+    for end, n in reversed(ends):
+        if chars[n - 1].isascii():
             continue
-        if not text[-1].isascii() and _fits(text[-1]) and _reads_as_chinese(text, line[start:end]):
-            return end, text
+        if counts.han[n] < min_han:
+            return None  # shorter decodings hold fewer Han still
+        if counts.reads_as_chinese(n, line.counts, start, end, min_han):
+            return end, "".join(chars[:n])
     return None
 
 
-def _repair_gbk(line: str, no: int, repairs: list[Repair]) -> str:
-    units = [_gbk_bytes(ch) for ch in line]
+def _repair_gbk(text: str, no: int, repairs: list[Repair], min_han: int, gb18030: bool) -> str:
+    line = _Line(text)
     starts = _gbk_starts()
     out: list[str] = []
     i = 0
-    while i < len(line):
-        found = _best_decoding(_decode_run(units, i), line, i) if line[i] in starts else None
+    while i < len(text):
+        found = _best_decoding(line, i, min_han, gb18030) if text[i] in starts else None
         if found:
-            end, text = found
-            repairs.append(Repair(no, text, line[i:end], GBK_AS_UTF8))
-            out.append(text)
+            end, decoded = found
+            repairs.append(Repair(no, decoded, text[i:end], GBK_AS_UTF8))
+            out.append(decoded)
             i = end
         else:
-            out.append(line[i])
+            out.append(text[i])
             i += 1
     return "".join(out)
 
@@ -281,11 +315,13 @@ def _repair_gbk(line: str, no: int, repairs: list[Repair]) -> str:
 _LATIN_SIGN = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                          "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
                          "\u2039\u203a\u20ac\u2122\ufffd]")
+_LATIN_1 = re.compile("[\u0080-\u00ff]")
 
 
 def _repair_latin(line: str, no: int, repairs: list[Repair]) -> str:
     fixed = ftfy.fix_encoding(line)
-    if fixed == line or len(HAN.findall(fixed)) <= len(HAN.findall(line)):
+    if fixed == line or len(HAN.findall(fixed)) < len(HAN.findall(line)) \
+            or len(_LATIN_1.findall(fixed)) >= len(_LATIN_1.findall(line)):
         return line
     matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():

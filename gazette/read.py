@@ -10,6 +10,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .errors import GazetteError
+from .mojibake import Repair, repair_mojibake
 
 MAX_SEED_BYTES = 5 * 1024 * 1024  # a newspaper page is ~50 KB; 5 MB is surely not an article
 _BOMS = [
@@ -26,6 +27,7 @@ class SeedText:
     text: str
     encoding: str
     sha256: str
+    repairs: tuple[Repair, ...] = ()  # mojibake decoded again (see mojibake.py), for the import report
 
 
 def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
@@ -89,7 +91,8 @@ def read_seed(path: Path) -> SeedText:
     except OSError as exc:
         raise GazetteError(f"cannot read file: {exc.strerror}", path)
     text, encoding = decode_bytes(data, path)
-    return SeedText(path, text, encoding, hashlib.sha256(data).hexdigest())
+    text, repairs = repair_mojibake(text)
+    return SeedText(path, text, encoding, hashlib.sha256(data).hexdigest(), tuple(repairs))
 
 
 def read_utf8(path: Path) -> str:
