@@ -19,7 +19,7 @@ from typing import Callable
 import jinja2
 import yaml
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import GazetteError
 from .garbled import GARBLED
@@ -66,12 +66,35 @@ def _typography(state) -> None:
                 child.content = cjk_punctuation(child.content)
 
 
+GARBLED_MARK = '<mark class="garbled" title="原文乱码">'
+
+
+def mark_garbled(text: str) -> Markup:
+    """The text escaped for HTML, each garbled spot in a <mark>: readers see what is damaged."""
+    parts, at = [], 0
+    for match in GARBLED.finditer(text):
+        parts += [escape(text[at:match.start()]), Markup(GARBLED_MARK), escape(match.group(0)), Markup("</mark>")]
+        at = match.end()
+    return Markup("").join(parts + [escape(text[at:])])
+
+
+def _render_text(self, tokens, idx, options, env) -> str:
+    return str(mark_garbled(tokens[idx].content))
+
+
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _validate_link
     md.core.ruler.push("cjk_punctuation", _typography)
+    md.add_render_rule("text", _render_text)  # after parsing: search text keeps the spots as text
     return md
+
+
+def is_damaged(article: Article, body_html: str) -> bool:
+    """Whether the article page shows garbled spots (the page then says so at its top)."""
+    return GARBLED_MARK in body_html or any(GARBLED.search(t) for t in (article.title, article.subtitle or "",
+                                                                           *article.captions))
 
 
 def plain_text_of(tokens) -> str:
@@ -227,7 +250,8 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation, atom_time=atom_time)
+        self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation,
+                                mark_garbled=mark_garbled, atom_time=atom_time)
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
@@ -301,8 +325,9 @@ class Renderer:
                            [shown(r) for r in c.related[a.slug]], links)
 
     def _article_page(self, a: Article, script: str) -> str:
+        body = self.prepared[a.slug].html
         html = self.page("article.html", article_path(a, script), lang=script, article=a, script=script,
-                         body=Markup(self.prepared[a.slug].html), collection=self.collection,
+                         body=Markup(body), damaged=is_damaged(a, body), collection=self.collection,
                          chrome_lang=HANS if script == a.script == HANT else script)
         return html if script == a.script else convert(html, script)
 
