@@ -8,7 +8,6 @@ Simplified form, so the same rules serve Traditional pages.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,10 +106,9 @@ def unbalanced(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
-    import jieba  # loaded lazily: ~1 s, needed only when a junction is in doubt
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+def _segmenter():
+    import rjieba  # jieba's dictionary in Rust: 0.1 s to load where jieba takes about 1 s
+    return rjieba
 
 
 def word_spans_junction(left: str, right: str) -> bool:
@@ -119,7 +117,7 @@ def word_spans_junction(left: str, right: str) -> bool:
     if not re.search(rf"[{HAN}]$", left) or not re.match(rf"[{HAN}]", right):
         return False
     pos = 0
-    for token in _jieba().cut(left + right, HMM=False):
+    for token in _segmenter().cut(left + right, False):
         if pos < len(left) < pos + len(token):
             return True
         pos += len(token)
