@@ -39,7 +39,8 @@ class Entry:
 
 def is_prose(simple: str) -> bool:
     """An article paragraph: long, with sentences."""
-    return len(simple) >= 40 and bool(re.search(r"[。！？；]|[，,].*[，,]", simple))
+    # U+FFFD: a line end that mojibake took (a lost 。 or ”) still ends a sentence
+    return len(simple) >= 40 and bool(re.search(r"[。！？；\ufffd]|[，,].*[，,]", simple))
 
 
 def is_byline_like(entry: Entry) -> bool:

@@ -92,7 +92,7 @@ def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:
     metas = [[m for m in facts.metas if block_of(blocks, m[0]) == i] for i in range(len(blocks))]
     drafts = [build_draft(block, facts, seed.path.name, block_metas) for block, block_metas in zip(blocks, metas)]
     if drafts:
-        assign_removed(drafts, blocks, cleaned.removed)
+        assign_removed(drafts, blocks, [*cleaned.removed, *seed.repairs])
     for part, draft in enumerate(drafts, 1):
         draft.fields.update(seed=seed.path.name, seed_part=part, seed_sha256=seed.sha256)
         _apply_sidecar(draft.fields, sidecar or {})

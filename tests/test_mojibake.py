@@ -153,7 +153,6 @@ def test_read_seed_reports_repairs(tmp_path):
     assert sorted(r.line for r in seed.repairs) == [r.line for r in seed.repairs]
 
 
-@pytest.mark.xfail(reason="importer.drafts_for does not yet pass seed.repairs to assign_removed", strict=False)
 def test_import_json_lists_repairs(tmp_path):
     path = tmp_path / "page.txt"
     path.write_text(PAGE.encode("utf-8").decode("gb18030", errors="replace"), encoding="utf-8")
