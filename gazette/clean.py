@@ -220,10 +220,12 @@ def _is_breadcrumb(simplified: str) -> bool:
 
 def _is_menu(simplified: str) -> bool:
     """A site's menu or banner on one line: four or more short items apart, or three between bars."""
-    if re.search(r"[。，,！？；]", simplified):
-        return False
     items = [s for s in re.split(r"\s{2,}|\s*[|｜]\s*|\s*•\s*", simplified) if s.strip()]
     bars = simplified.count("|") + simplified.count("｜")
+    if bars >= 8 and sum(len(i) <= 8 for i in items) >= 0.9 * len(items):
+        return True  # a link farm of place names between bars, whatever stray punctuation it has
+    if re.search(r"[。，,！？；]", simplified):
+        return False
     return all(len(i) <= 12 for i in items) and (len(items) >= 4 or (len(items) >= 3 and bars >= 2))
 
 

@@ -122,6 +122,7 @@ def mark_frame(entries: list[Entry], headline: int | None) -> None:
                 e.kind = "title_repeat" if _core(e.simple) == title else "header"
             elif i > headline and e.is_text and _repeats(e.simple, title):
                 e.kind = "title_repeat"
+    _mark_summaries(entries)
     texts = [i for i, e in enumerate(entries) if e.is_text]
     last_prose = max((i for i in texts if _sentence_like(entries[i].simple)), default=None)
     if last_prose is None:
@@ -130,6 +131,15 @@ def mark_frame(entries: list[Entry], headline: int | None) -> None:
         e = entries[i]
         if i > last_prose and not e.simple.endswith(SENTENCE_END) and not _closing_line(e):
             e.kind = "footer"
+
+
+def _mark_summaries(entries: list[Entry]) -> None:
+    """A page's summary repeats the start of its first paragraph (often cut off): it goes."""
+    texts = [e for e in entries if e.is_text]
+    for i, e in enumerate(texts[:-1]):
+        core = re.sub(r"[.…。]+$", "", e.simple)
+        if len(core) >= 30 and any(t.simple.startswith(core) and t.simple != e.simple for t in texts[i + 1:i + 4]):
+            e.kind = "summary"
 
 
 def _sentence_like(simple: str) -> bool:
