@@ -17,7 +17,7 @@ from .garbled import find_garbled
 from .meta import Meta, end_byline, lead_byline, names_in, vocabulary
 from .meta import is_name as meta_is_name
 from .script import detect_script
-from .split import BYLINE, Block, Para, heading_like, is_name_line, simplified
+from .split import Block, Para, heading_like, is_byline, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
 UNKNOWN_SOURCE = "未注明"
@@ -173,7 +173,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     removed: list[dict] = []
     for line, meta in metas:
         _add_authors(authors, meta.authors, lines, line)
-    while paras and (BYLINE.match(paras[0].simple) or _name_byline(paras, block)):
+    while paras and (is_byline(paras[0].simple) or _name_byline(paras, block)):
         byline = paras.pop(0)
         _add_authors(authors, byline_names(byline.text), lines, byline.line)
         removed.append(Removed("byline", byline.text, byline.line).as_dict())
@@ -182,6 +182,10 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
     _add_authors(authors, as_written(paras[0].text, lead_names) if paras else [], lines, paras[0].line if paras else 0)
     _take_end_byline(paras, authors, lines, removed)
+    if len(paras) > 1 and is_byline(paras[-1].simple):  # 半岛记者 黄超 通讯员 刘雅晴, closing the text
+        byline = paras.pop()
+        _add_authors(authors, byline_names(byline.text), lines, byline.line)
+        removed.append(Removed("byline", byline.text, byline.line).as_dict())
     signature = _take_signature(paras)
     if signature:
         _add_authors(authors, [signature], lines, block.paras[-1].line)

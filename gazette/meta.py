@@ -206,8 +206,11 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 # --- Bylines in the text ----------------------------------------------------------------------
 
 _LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)"
-                   rf"(?P<kind>讯|消息|电)\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）])?")
-_LEAD_ANY = re.compile(rf"^(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)\s*(?:[(（](?P<names>[^()（）]{{2,60}})[)）]|[:：])")
+                   rf"(?P<kind>讯|消息|电)\s*(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]])?")
+_LEAD_ANY = re.compile(rf"^(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)\s*"
+                       rf"(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]]|[:：]|(?=\s*[{HAN}]{{0,8}}(?:记者|通讯员)))")
+# 本报讯 记者X 通讯员Y报道: the names before 报道
+_REPORTED = re.compile(rf"^\s*((?:[{HAN}]{{0,8}}?(?:记者|通讯员)\s*[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}})*\s*)+)报道")
 _NEWS_AGENCY = re.compile(r"^(新华社|中新社|人民日报)")
 _END_BYLINE = re.compile(r"[(（](?P<names>[^()（）]{2,40})[)）]\s*$")
 
@@ -223,7 +226,7 @@ def lead_byline(simple: str) -> tuple[str | None, list[str]]:
     if source.startswith("本报") or not (agency or match.re is _LEAD_ANY or vocabulary()["source_end_re"].search(source)):
         source = None
     names = names_in(match.group("names") or "")
-    if not names and (m := re.match(r"\s*(?:记者|通讯员)\s*([^\s，,。]{2,4}(?:\s+[^\s，,。]{2,4})*)\s*报道", simple[match.end():])):
+    if not names and (m := _REPORTED.match(simple[match.end():])):
         names = names_in(m.group(1))
     return source, names
 
@@ -233,7 +236,7 @@ def end_byline(simple: str) -> tuple[list[str], int]:
     match = _END_BYLINE.search(simple)
     if not match:
         return [], len(simple)
-    inner = match.group("names")
+    inner = re.sub(r"(?:^|\s)(?:文|图|摄影?|视频)\s*[/／|｜:：]\s*", " ", match.group("names"))
     if re.search(r"[，。！？：:]", inner) or "摄" in inner or "供图" in inner:
         return [], len(simple)
     names = names_in(inner)

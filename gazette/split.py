@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .clean import Line
+from .meta import names_in
 from .script import to_simplified
 
 HAN = r"\u3400-\u9fff"
 NAME = rf"[{HAN}·]{{2,4}}"
-_ROLE = r"(?:本报|新华社|人民日报)?(?:特约|见习)?(?:记者|通讯员|摄影记者)"
+# a reporter's role, after the paper's or group's name if any (半岛记者, 大连新闻传媒集团记者)
+_ROLE = rf"(?:[{HAN}]{{0,10}}?)(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
 BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
-_BYLINE_NAMES = re.compile(rf"(?:{_ROLE}|^文\s*[/／:：]|^作者\s*[/／:：])")
 LEAD = re.compile(rf"^(?:本报讯|本报[{HAN}\d]{{1,12}}讯|新华社[{HAN}\d]{{1,14}}电|[{HAN}]{{2,10}}(?:网|报|台)[{HAN}\d]{{0,10}}讯)")
 NAME_LINE = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]\s[{HAN}]{{1,2}})$")
 # A caption's photo credit, at the end of a caption or alone on a line.
@@ -90,7 +91,12 @@ def to_paragraphs(lines: list[Line]) -> list[Para]:
 def heading_like(p: Para, max_len: int = 60) -> bool:
     s = p.simple
     return (len(s) <= max_len and not s.endswith(("。", "！", "？", "；", "，", ",", "、", ";", "：", ":"))
-            and "。" not in s[:-1] and not BYLINE.match(s) and not LEAD.match(s))
+            and "。" not in s[:-1] and not is_byline(s) and not LEAD.match(s))
+
+
+def is_byline(simple: str) -> bool:
+    """A byline line (本报记者 王云峰 通讯员 李明), its names checked against the surnames."""
+    return bool(BYLINE.match(simple)) and bool(names_in(simple))
 
 
 def is_name_line(p: Para) -> bool:
@@ -197,7 +203,7 @@ def start_kind(paras: list[Para], i: int) -> str | None:
     if j >= len(paras):
         return None
     nxt = paras[j].simple
-    if BYLINE.match(nxt):
+    if is_byline(nxt):
         return "feature"
     if LEAD.match(nxt):
         return "brief"
@@ -235,7 +241,7 @@ def _continues(p: Para, q: Para, starts: set[int]) -> bool:
     ps, qs = p.simple, q.simple
     if is_terminal(ps) or p.heading or q.heading or id(q) in starts or id(p) in starts:
         return False
-    if is_name_line(p) or BYLINE.match(ps) or BYLINE.match(qs) or LEAD.match(qs):
+    if is_name_line(p) or is_byline(ps) or is_byline(qs) or LEAD.match(qs):
         return False
     if qs.startswith(_CONTINUES) or unbalanced(ps):
         return True
