@@ -17,8 +17,8 @@ from .script import HANS, HANT, detect_script
 from .workers import map_in_parts
 
 REQUIRED = ("title", "city", "date", "source")
-STRING_FIELDS = ("title", "subtitle", "city", "district", "source", "author", "seed", "script", "date_precision",
-                 "slug")
+STRING_FIELDS = ("title", "subtitle", "city", "district", "province", "source", "author", "seed", "script",
+                 "date_precision", "slug")
 LIST_FIELDS = ("captions", "review")
 KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -80,9 +80,17 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
     city = meta.get("city")
     places = gazetteer.load()
     if isinstance(city, str) and city not in places.known_places:
-        near = get_close_matches(city, sorted(places.known_places), n=1, cutoff=0.3)
-        problem("city", f"unknown city {city!r}", f"did you mean {near[0]!r}?" if near else
-                "a prefecture-level city of Liaoning, 辽宁 or 全国")
+        near = places.closest_place(city)
+        problem("city", f"unknown city {city!r}", f"did you mean {near!r}?" if near else
+                "a prefecture-level city of China (沈阳, 齐齐哈尔), 辽宁 or 全国")
+    province = meta.get("province")
+    if isinstance(province, str) and province not in places.provinces:
+        near = get_close_matches(province, places.provinces, n=1, cutoff=0.3)
+        problem("province", f"unknown province {province!r}", f"did you mean {near[0]!r}?" if near else
+                "a province's short name (辽宁, 黑龙江, 广西)")
+    elif isinstance(province, str) and isinstance(city, str) and places.province_of(city) not in (None, province):
+        problem("province", f"{city} is in {places.province_of(city)}, not {province}",
+                f"write `province: {places.province_of(city)}` or leave it out")
     script = meta.get("script")
     if script is not None and script not in (HANS, HANT):
         problem("script", f"`script` must be {HANS} or {HANT}, not {script!r}")
@@ -97,6 +105,7 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         slug=slug, source_path=rel, title=text_fields["title"], city=text_fields["city"], date=date,
         source=text_fields["source"], script=script or detect_script(body or text_fields["title"]),
         body=body.strip() + "\n", subtitle=text_fields["subtitle"], district=text_fields["district"],
+        province=text_fields["province"] or places.province_of(text_fields["city"] or ""),
         date_precision=precision if date else None, author=text_fields["author"],
         seed=text_fields["seed"], captions=tuple(meta.get("captions") or ()), review=tuple(meta.get("review") or ()),
     )

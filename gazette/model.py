@@ -21,6 +21,7 @@ class Article:
     body: str  # Markdown
     subtitle: str | None = None
     district: str | None = None
+    province: str | None = None  # 辽宁, 黑龙江: from the front matter, or the city's
     date_precision: str | None = None
     author: str | None = None
     seed: str | None = None
