@@ -101,14 +101,15 @@ class Gazetteer:
         title, body = _DATELINE.sub(r"\1\2\3", title), _DATELINE.sub(r"\1\2\3", body)
         mentions = self._weighted_mentions(title, body)
         named = self._named(mentions)
-        if NATIONAL in title and not named["title city"]:
+        city_score, district_score, province_score, in_title = self._scores(mentions, named)
+        if NATIONAL in title and not in_title:
             return Place(None, NATIONAL, None)
-        city_score, district_score, province_score = self._scores(mentions, named)
         ranked = city_score.most_common()
         best = ranked[0][1] if ranked else 0
         if len(named["province"] - {PROVINCE_WIDE}) >= 4 and best < TITLE_WEIGHT:
             return Place(None, NATIONAL, None)
         leaders = [c for c, score in ranked if 2 * score > best]  # about as much about them as the best
+        leaders = [c for c in leaders if c in in_title] or leaders  # and the title names one of them
         if len(leaders) == 1:
             city = leaders[0]
             return Place(self.cities[city].province, city, self._district(city, district_score))
@@ -122,31 +123,32 @@ class Gazetteer:
     def _named(self, mentions: list[tuple[str, int]]) -> dict[str, set[str]]:
         """Provinces and cities the text names: by name, or by a district only one city has."""
         named: dict[str, set[str]] = defaultdict(set)
-        for form, weight in mentions:
+        for form, _ in mentions:
             targets = self.forms[form]
             for t in targets:
                 if t.level != "county":
                     named[t.level].add(t.city or t.province)
-                if t.level == "city" and weight == TITLE_WEIGHT:
-                    named["title city"].add(t.city)
             if targets[0].level == "county" and len(targets) == 1 and targets[0].strong:
                 named["city"].add(targets[0].city)
         return named
 
-    def _scores(self, mentions: list[tuple[str, int]], named: dict[str, set[str]]) -> tuple[Counter, ...]:
-        """Scores of cities, of (city, district) and of provinces named directly."""
+    def _scores(self, mentions: list[tuple[str, int]], named: dict[str, set[str]]) -> tuple:
+        """Scores of cities, of (city, district) and of provinces named directly; the title's cities."""
         city_score: Counter[str] = Counter()
         district_score: Counter[tuple[str, str]] = Counter()
         province_score: Counter[str] = Counter()
+        in_title: set[str] = set()
         for form, weight in mentions:
             for t in self._resolve(self.forms[form], named):
                 if t.level == "province":
                     province_score[t.province] += weight
-                else:
-                    city_score[t.city] += weight
+                    continue
+                city_score[t.city] += weight
                 if t.level == "county":
                     district_score[(t.city, t.district)] += weight
-        return city_score, district_score, province_score
+                if weight == TITLE_WEIGHT:
+                    in_title.add(t.city)
+        return city_score, district_score, province_score, in_title
 
     def _province_piece(self, shared: set[str], province_score: Counter, text: str) -> Place:
         """No single city: the province all the leading cities are in, or the one the text names."""
