@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -49,11 +50,27 @@ def main(argv: list[str] | None = None) -> int:
     except GazetteError as exc:
         report.error(exc)
         code = 1
+    except OSError as exc:  # the system's refusal (disk full, read-only, a file gone): one line, no traceback
+        report.error(_system_error(exc))
+        code = 1
     except KeyboardInterrupt:
         print("interrupted: public/ is unchanged", file=sys.stderr)
         return 130
     _print_report(report)
     return 1 if report.errors else code
+
+
+_HINTS = {errno.ENOSPC: "the disk is full: free some space and build again",
+          errno.EDQUOT: "the disk quota is used up: free some space and build again",
+          errno.EROFS: "the file system is read-only", errno.EACCES: "the folder is not writable",
+          errno.EPERM: "the folder is read-only or immutable", errno.ENOENT: "was it removed while the build ran?"}
+
+
+def _system_error(exc: OSError) -> GazetteError:
+    hint = _HINTS.get(exc.errno)
+    if hint and exc.errno != errno.ENOENT:
+        hint += "; the published site is unchanged"
+    return GazetteError(exc.strerror or str(exc), exc.filename, hint=hint)
 
 
 def _indexed(years: list[str]) -> str:
@@ -81,7 +98,9 @@ def _run(command: str, args, project, report: Report) -> int:
         if args.json:
             print(json.dumps(drafts_as_json(files, report), ensure_ascii=False, indent=2))
             return 0
-        written = import_seeds(files, project.content, report)
+        from .cache import project_lock
+        with project_lock(project.cache):  # a build imports too
+            written = import_seeds(files, project.content, report)
         report.info.append(f"wrote {len(written)} content files")
         return 0
     if command == "check":

@@ -9,6 +9,10 @@ table of facets and dates the build writes beside each index (search.facet_table
 Indexes are made in the background while the pages are written, two at a time (both cores),
 then all the rest at once, from search records written for them (search.search_record),
 not from the published pages.
+
+An index enters the cache whole or not at all: it is copied into a private folder beside its
+place, a completion mark is written last, and the folder is renamed into place; an entry
+without the mark (a killed copy, an older version's) is never used.
 """
 
 from __future__ import annotations
@@ -17,30 +21,62 @@ import hashlib
 import json
 import os
 import shutil
+import stat
+import tempfile
 import threading
 from importlib import metadata
 from pathlib import Path
 
 from .model import Article, Collection
-from .output import SiteWriter
+from .output import SiteWriter, alive
 from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
 
 BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
 SHARDS = "shards.json"
 FACETS = "gazette-facets.json"  # in each index: its pages' facet values and dates (search.facet_table)
-RECORDS = "gazette-search-records"  # the records of the indexes being made (see records_folder)
+RECORDS = "gazette-records"  # the records of the indexes being made: RECORDS-<pid>-<random> (records_folders)
 RAM = Path("/dev/shm")  # Linux's folder in memory, where the system has one
 UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
+COMPLETE = ".gazette-complete"  # written last into a cached index: without it the entry is not used
+TEMPORARY = ".tmp-"  # an index being copied into the cache
 
 
-def records_folder(cache: Path) -> Path:
-    """Where the records are written for Pagefind to read: in memory where the system allows
-    it, else in the cache. They are thousands of small files, made and deleted in every build
-    that indexes, and creating a file on disk can cost a millisecond (ext4 searches past the
-    inodes deleted in the last minutes)."""
-    folder = RAM if RAM.is_dir() and os.access(RAM, os.W_OK | os.X_OK) else cache
-    return folder / RECORDS
+def make_records_folder(cache: Path, size: int) -> Path:
+    """A private folder (tempfile: a name nobody can guess, mode 0700) for the records Pagefind
+    reads: in memory where the system has room for them, else in the cache. They are thousands
+    of small files, made and deleted in every build that indexes, and creating a file on disk
+    can cost a millisecond (ext4 searches past the inodes deleted in the last minutes)."""
+    prefix = f"{RECORDS}-{os.getpid()}-"
+    try:
+        room = os.statvfs(RAM)
+        if room.f_bavail * room.f_frsize > 2 * size:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=RAM))
+    except OSError:  # no such folder, not writable, full
+        pass
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=cache))
+
+
+def records_folders(cache: Path, pid: int | str = "*") -> list[Path]:
+    """The records folders of a build (by its process id), in memory and in the cache."""
+    return [path for parent in (RAM, cache) for path in parent.glob(f"{RECORDS}-{pid}-*")]
+
+
+def remove_leftover_records(cache: Path) -> None:
+    """Records folders of builds that were killed: only real folders of this user whose build
+    is gone (a name alone proves nothing in a shared place like /dev/shm)."""
+    for path in records_folders(cache):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        pid = path.name[len(RECORDS) + 1:].split("-", 1)[0]
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _records_size(records: list[str]) -> int:
+    return sum(4096 * (1 + len(record) * 3 // 4096) for record in records)  # whole blocks, UTF-8 at most 3 bytes
 
 
 def shard_of(article: Article) -> str:
@@ -71,13 +107,12 @@ class Indexing:
     """
 
     def __init__(self, cache: Path, previous: Path, writer: SiteWriter, collection: Collection, prepared: dict,
-                 old_keys: dict):
+                 old_keys: dict, force: bool = False):
         self.cache = cache / BUNDLE
         self.writer = writer
         self.groups = shards(collection)
         self.keys = {name: shard_key(articles, prepared) for name, articles in self.groups.items()}
-        records = records_folder(cache)  # named as output.clean_stale expects, which removes a killed build's
-        self.records = records.with_name(f".{records.name}.building-{os.getpid()}")
+        self.records: Path | None = None
         self._processes: list = []
         self._lock = threading.Lock()
         self._cancelled = False
@@ -89,18 +124,21 @@ class Indexing:
         todo = []
         for name, key in self.keys.items():
             last = previous / BUNDLE / name
-            if old_keys.get(name) == key and last.is_dir():
+            if force:
+                todo.append(name)
+            elif old_keys.get(name) == key and last.is_dir():
                 writer.copy_tree(last, f"{BUNDLE}/{name}")
-            elif (self.cache / name / key).is_dir():
-                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}")
+            elif self._cached(name):
+                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}", leave_out=frozenset({COMPLETE}))
             else:
                 todo.append(name)
         if todo:
-            shutil.rmtree(self.records, ignore_errors=True)
             self.made = todo
             # the largest first, so that no long one runs alone at the end; each starts as soon
             # as its records are written and a slot is free
             try:
+                self.records = make_records_folder(cache, _records_size(
+                    [prepared[a.slug].record for name in todo for a in self.groups[name]]))
                 for name in sorted(todo, key=lambda name: -len(self.groups[name])):
                     write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
                     thread = threading.Thread(target=self._run, args=(name,), name=f"pagefind-{name}")
@@ -133,9 +171,30 @@ class Indexing:
         by_slug = {a.slug: a for a in self.groups[name]}
         table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
         (bundle / FACETS).write_text(table, encoding="utf-8")
-        cached = self.cache / name / self.keys[name]
-        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one index a year: the newest
-        shutil.copytree(bundle, cached, copy_function=_link_or_copy)
+        self._store(name, bundle)
+
+    def _cached(self, name: str) -> bool:
+        """Whether the cache holds this year's index whole (its completion mark names its key)."""
+        try:
+            return (self.cache / name / self.keys[name] / COMPLETE).read_text(encoding="utf-8") == self.keys[name]
+        except OSError:
+            return False
+
+    def _store(self, name: str, bundle: Path) -> None:
+        """Copy an index into the cache, whole or not at all; keep one index a year: the newest."""
+        year = self.cache / name
+        year.mkdir(parents=True, exist_ok=True)
+        copy = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=year))
+        try:
+            shutil.copytree(bundle, copy, copy_function=_link_or_copy, dirs_exist_ok=True)
+            (copy / COMPLETE).write_text(self.keys[name], encoding="utf-8")  # last
+            for old in year.iterdir():
+                if old != copy:
+                    _remove(old)
+            os.rename(copy, year / self.keys[name])
+        except BaseException:
+            shutil.rmtree(copy, ignore_errors=True)
+            raise
 
     def finish(self) -> list[str]:
         """Wait for the indexes being made; the years they are."""
@@ -144,13 +203,21 @@ class Indexing:
             for thread in self._threads:
                 thread.join()
         finally:
-            shutil.rmtree(self.records, ignore_errors=True)
+            self._remove_records()
         if self._errors:
             raise self._errors[0]
         for stale in self.cache.glob("*"):  # years no longer in the collection
             if stale.name not in self.keys:
-                shutil.rmtree(stale, ignore_errors=True)
+                _remove(stale)
+        for name in self.keys:  # entries cut short (a killed build's, an older version's)
+            for entry in (self.cache / name).glob("*"):
+                if entry.name.startswith(TEMPORARY) or entry.name != self.keys[name] or not self._cached(name):
+                    _remove(entry)
         return self.made
+
+    def _remove_records(self) -> None:
+        if self.records is not None:
+            shutil.rmtree(self.records, ignore_errors=True)
 
     def cancel(self) -> None:
         with self._lock:
@@ -162,7 +229,14 @@ class Indexing:
         self.hurry()  # the waiting ones see the cancel and stop
         for thread in self._threads:
             thread.join()
-        shutil.rmtree(self.records, ignore_errors=True)
+        self._remove_records()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, gazetteer
-from .cache import PACKAGE, code_version, files_under
+from .cache import PACKAGE, code_version, files_under, project_lock, remove_temporary, write_atomic
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, seed_files, sidecar_path
-from .indexing import Indexing, records_folder
+from .indexing import Indexing, remove_leftover_records
 from .model import Collection
-from .output import SiteWriter, clean_stale
+from .output import SiteWriter, check_target, clean_stale, made_by_build
 from .read import read_seed
 from .prepare import prepare_all
 from .render import PageJob, Renderer, fingerprint
@@ -33,7 +33,6 @@ from .workers import cores, fork_pool
 
 PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
 RENDER_SLICE = 200  # pages a worker renders per task
-STAMP = ".gazette-build.json"
 
 
 @dataclass
@@ -100,11 +99,32 @@ def inputs_hash(project: Project, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _read_stamp(public: Path) -> dict:
+def _state_file(project: Project) -> Path:
+    """What the last build into an output folder knows of it (in the cache: public/ holds only the site)."""
+    return project.cache / f"site-{hashlib.sha256(os.fsencode(project.public)).hexdigest()[:16]}.json"
+
+
+def _read_state(project: Project) -> dict:
+    """The last build's state, if the output folder is still the one it made (the same inode)."""
     try:
-        return json.loads((public / STAMP).read_text(encoding="utf-8"))
+        state = json.loads(_state_file(project).read_text(encoding="utf-8"))
+        folder = project.public.stat()
     except (OSError, ValueError):
         return {}
+    if not isinstance(state, dict) or state.get("folder") != [folder.st_dev, folder.st_ino] \
+            or not made_by_build(project.public):
+        return {}
+    return state
+
+
+def _write_state(project: Project, state: dict) -> None:
+    """After the swap; if it cannot be written the next build is a full one, nothing worse."""
+    try:
+        folder = project.public.stat()
+        write_atomic(_state_file(project), json.dumps({**state, "folder": [folder.st_dev, folder.st_ino]},
+                                                      sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def import_new_seeds(project: Project, report: Report) -> list[Path]:
@@ -148,8 +168,7 @@ def _import_new_seeds(project: Project, report: Report) -> list[Path]:
             except GazetteError as exc:
                 report.error(exc)
     if current != known:
-        project.cache.mkdir(parents=True, exist_ok=True)
-        known_file.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+        write_atomic(known_file, json.dumps(current, sort_keys=True).encode("utf-8"))
     return written
 
 
@@ -158,20 +177,28 @@ def _file_hash(path: Path) -> str:
 
 
 def build(project: Project, report: Report, force: bool = False) -> BuildResult:
+    """Build the site into project.public, one build of a project at a time (the lock)."""
+    check_target(project.public, project.root, [project.seeds, project.content, project.layouts, project.cache])
+    with project_lock(project.cache):
+        return _build(project, report, force)
+
+
+def _build(project: Project, report: Report, force: bool) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
+    remove_temporary(project.cache)  # what builds that were killed left: the lock says none runs
     clean_stale(project.public)
-    clean_stale(records_folder(project.cache))
+    remove_leftover_records(project.cache)
     settings = load_settings(project.settings_file, report, project.base_url)
     result.imported = import_new_seeds(project, report)
     files = _input_files(project)
     stat_key = inputs_stat(project, files)
-    stamp = _read_stamp(project.public)
+    state = _read_state(project)
     # same names, sizes and times as last time: nothing to read; else compare contents
-    key = stamp.get("inputs") if stamp.get("stat") == stat_key else inputs_hash(project, files)
-    if not force and stamp.get("inputs") == key and report.ok:
+    key = state.get("inputs") if state.get("stat") == stat_key else inputs_hash(project, files)
+    if not force and state.get("inputs") == key and report.ok:
         result.skipped = True
-        result.articles, result.pages = stamp.get("articles", 0), stamp.get("pages", 0)
+        result.articles, result.pages = state.get("articles", 0), state.get("pages", 0)
         result.seconds = time.perf_counter() - started
         return result
     articles = load_content(project.content, project.root, report, project.cache / f"content-{__version__}.pickle")
@@ -183,14 +210,14 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
     indexing = None
     try:
         # Pagefind reads records of its own, not the pages: it indexes while every page is written
-        old_index = stamp.get("index") if isinstance(stamp.get("index"), dict) else {}
-        indexing = Indexing(project.cache, project.public, writer, collection, prepared, old_index)
+        old_index = state.get("index") if isinstance(state.get("index"), dict) else {}
+        indexing = Indexing(project.cache, project.public, writer, collection, prepared, old_index, force)
         renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared,
                             site_key=_site_hash(project, settings))
         renderer.check_templates()
         jobs = renderer.jobs()
         seed_pages = _seed_pages(project, renderer, collection, report)
-        page_keys = _write_pages(jobs, writer, project.public, stamp.get("page_keys", {}), force)
+        page_keys = _write_pages(jobs, writer, project.public, state.get("page_keys", {}), force)
         indexing.hurry()
         for rel in sorted(seed_pages):
             writer.write(rel, seed_pages[rel])
@@ -202,12 +229,12 @@ def build(project: Project, report: Report, force: bool = False) -> BuildResult:
             [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
         result.indexed = indexing.finish()
         result.articles, result.pages = len(articles), len(jobs) + len(seed_pages)
-        writer.write(STAMP, json.dumps({"inputs": key, "stat": stat_key, "index": indexing.keys, "articles": result.articles,
-                                        "pages": result.pages, "page_keys": page_keys}, sort_keys=True))
         if not report.ok:
             writer.abandon()
             return result
         writer.commit()
+        _write_state(project, {"inputs": key, "stat": stat_key, "index": indexing.keys, "articles": result.articles,
+                               "pages": result.pages, "page_keys": page_keys})
     except BaseException:
         if indexing is not None:
             indexing.cancel()  # before the folder it writes into goes

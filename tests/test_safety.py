@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, article_md, build_project, copy_project, make_site, run_cli
-from gazette.indexing import records_folder
+from gazette.indexing import records_folders
 
 PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert('y')><svg onload=alert('z')></svg>"
 HOSTILE_BODY = f"""党员冲在前 {PAYLOAD}
@@ -103,11 +103,11 @@ def test_a_killed_build_leaves_public_as_it_was(tmp_path, sig):
     (root / "content" / "a000.md").write_text(article_md(title="改过的标题", body="新内容"), encoding="utf-8")
     process = subprocess.Popen([sys.executable, str(REPO / "build.py")], cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    records = records_folder(root / ".cache")
-    killed = records.with_name(f".{records.name}.building-{process.pid}")  # its search records
     deadline = time.time() + 60
-    while not (list(root.glob(".public.building-*")) and killed.exists()) and time.time() < deadline:
+    while not (list(root.glob(".public.building-*")) and records_folders(root / ".cache", process.pid)) \
+            and time.time() < deadline:
         time.sleep(0.02)
+    killed = records_folders(root / ".cache", process.pid)  # its search records
     time.sleep(0.3)
     process.send_signal(sig)
     process.wait(timeout=60)
@@ -117,7 +117,7 @@ def test_a_killed_build_leaves_public_as_it_was(tmp_path, sig):
         assert not list(root.glob(".public.building-*"))
     result = run_cli(cwd=root)  # the next build cleans up and succeeds
     assert result.returncode == 0, result.stderr
-    assert not killed.exists()
+    assert killed and not any(folder.exists() for folder in killed)
     assert "改过的标题" in (root / "public" / "articles" / "a000.html").read_text(encoding="utf-8")
     deadline = time.time() + 30  # the old site is deleted by an idle background process
     while list(root.glob(".public.*")) and time.time() < deadline:
