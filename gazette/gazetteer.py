@@ -116,7 +116,8 @@ class Gazetteer:
         return self._province_piece({self.cities[c].province for c in leaders}, province_score, title + body)
 
     def _weighted_mentions(self, title: str, body: str) -> list[tuple[str, int]]:
-        lead_end = min(LEAD_LENGTH, body.find("\n") % (len(body) + 1))
+        newline = body.find("\n")
+        lead_end = min(LEAD_LENGTH, newline if newline >= 0 else len(body))
         return [(form, TITLE_WEIGHT) for form, _ in self._mentions(title)] + [
             (form, LEAD_WEIGHT if at < lead_end else 1) for form, at in self._mentions(body)]
 
