@@ -277,12 +277,12 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
         return entry
     plain = _strip_bullet(entry.simple)
     entry.kind = classify(plain, rules)
-    meta = parse_meta_line(plain) if entry.kind in (None, "masthead", "editor", "widget") else None
+    meta = parse_meta_line(plain) if entry.kind in (None, "masthead", "editor", "widget", "navigation") else None
     if meta is None and entry.kind == "masthead":
         meta = parse_masthead(plain)
     if meta is not None:
         entry.meta = meta
-        says = bool(meta.source or meta.date or meta.authors)
+        says = bool(meta.source or meta.date or meta.authors) and (entry.kind != "navigation" or bool(meta.labels))
         entry.kind = "metadata" if says and not meta.weak else entry.kind or ("editor" if meta.labels else None)
     return entry
 

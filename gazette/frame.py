@@ -18,7 +18,7 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = ("。", "！", "？", "!", "?", "；", ";", "…", "”", "」", "』")
 # `新华社沈阳3月4日电 题:战“疫”,沈阳有个“义勇军”`: a wire lead carrying its headline.
 WIRE_TITLE = re.compile(r"^(?P<lead>\S{2,20}?\d{1,2}月\d{1,2}日电)\s*题[:：]\s*(?P<title>.{4,60})$")
-_BYLINE_HINT = re.compile(r"(记者|通讯员|作者|撰稿|供稿|文\s*[/／|])")
+_BYLINE_HINT = re.compile(r"^(?:[\u4e00-\u9fff]{0,10}?(?:记者|通讯员)|作者|撰稿人?|供稿|文\s*[/／|])")
 _REPEAT_NOISE = re.compile(r"^(正在阅读|当前位置|您的位置)[:：]?\s*|[_|\-–—]\s*[^_|\-–—]{2,16}$")
 
 
@@ -59,6 +59,8 @@ def choose_headline(entries: list[Entry]) -> int | None:
     seen = _texts_seen(entries)
     scored = [(_score(entries, i, seen, i == candidates[-1]), i) for i in candidates]
     best_score, best = max(scored, key=lambda item: (item[0], -item[1]))
+    while entries[best].simple.startswith("——") and candidates.index(best) > 0:
+        best = candidates[candidates.index(best) - 1]  # a ——subtitle's headline is the line above it
     return best if best_score > 0 else None
 
 
@@ -123,6 +125,7 @@ def mark_frame(entries: list[Entry], headline: int | None) -> None:
             elif i > headline and e.is_text and _repeats(e.simple, title):
                 e.kind = "title_repeat"
     _mark_summaries(entries)
+    _mark_repeated_labels(entries, headline)
     texts = [i for i, e in enumerate(entries) if e.is_text]
     last_prose = max((i for i in texts if _sentence_like(entries[i].simple)), default=None)
     if last_prose is None:
@@ -131,6 +134,22 @@ def mark_frame(entries: list[Entry], headline: int | None) -> None:
         e = entries[i]
         if i > last_prose and not e.simple.endswith(SENTENCE_END) and not _closing_line(e):
             e.kind = "footer"
+
+
+def _mark_repeated_labels(entries: list[Entry], headline: int | None) -> None:
+    """A short label printed twice or more (a site's name under each share button) is furniture."""
+    title = _core(entries[headline].simple) if headline is not None else None
+    counts: dict[str, int] = {}
+    for e in entries:
+        if e.is_text:
+            counts[_core(e.simple)] = counts.get(_core(e.simple), 0) + 1
+    for e in entries:  # only above the text: below, a repeated short line is a section's byline
+        if e.is_text and is_prose(e.simple):
+            break
+        core = _core(e.simple) if e.is_text else None
+        if (core and core != title and counts[core] > 1 and len(core) <= 20 and not is_byline_like(e)
+                and not re.search(r"[。，,！？；:：—]", core)):
+            e.kind = "widget"
 
 
 def _mark_summaries(entries: list[Entry]) -> None:

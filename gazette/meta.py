@@ -131,6 +131,8 @@ def parse_meta_line(simple: str) -> Meta | None:
         leftover = leftover.replace(match.group(0) + head[match.end():end], " ", 1)
     meta.date = meta.date or first_date(head)
     leftover = TIME.sub(" ", DATE.sub(" ", leftover))
+    if matches:  # labels we do not read (被引量: 0次, 上传用户: x) are still metadata
+        leftover = re.sub(rf"[{HAN}]{{2,6}}\s*[:：]\s*[^\s|｜]{{0,20}}", " ", leftover)
     words = [w for w in _SEPARATORS.split(leftover) if w and not _is_noise(w)]
     if not matches and meta.date is None:
         return _name_with_widgets(words, simple)
@@ -237,7 +239,7 @@ def end_byline(simple: str) -> tuple[list[str], int]:
     if not match:
         return [], len(simple)
     inner = re.sub(r"(?:^|\s)(?:文|图|摄影?|视频)\s*[/／|｜:：]\s*", " ", match.group("names"))
-    if re.search(r"[，。！？：:]", inner) or "摄" in inner or "供图" in inner:
+    if re.search(r"[，。！？：:]", inner) or re.search(r"摄(?!影)|供图", inner):
         return [], len(simple)
     names = names_in(inner)
     rest = vocabulary()["role_re"].sub("", inner)
