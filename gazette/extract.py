@@ -195,13 +195,6 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         review.append(f"title: the headline is not in the text{where}; “{title}” stands in")
     body_text = "\n".join(p.text for p in paras)
     simple_all = simplified(f"{title}\n{subtitle or ''}\n{facts.dateline}\n{body_text}")
-    city, district = gazetteer.load().locate(simplified(f"{title} {subtitle or ''}"), simplified(facts.dateline + body_text))
-    for key, place in (("city", city), ("district", district)):
-        lines.update({key: p.line for p in paras[::-1] if place and place[:2] in p.simple})
-        if place and place[:2] in simplified(f"{title} {subtitle or ''}"):
-            lines[key] = lines.get("title", 0)
-    if city is None and block.kind != "commentary":
-        review.append("city: the text names no place; set `city` by hand")
     date, precision, date_note = choose_date(simple_all, facts)
     if date_note:
         review.append(date_note)
@@ -212,6 +205,14 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     if source is None and facts.dateline and (m := re.match(r"新华社|中新社", simplified(facts.dateline))):
         source = m.group(0)
     source = source or facts.guessed_source or facts.site
+    place = _place(title, subtitle, facts.dateline + body_text, source)
+    for key, name in (("city", place.city), ("district", place.district)):
+        lines.update({key: p.line for p in paras[::-1] if name and name[:2] in p.simple})
+        if name and name[:2] in simplified(f"{title} {subtitle or ''}"):
+            lines[key] = lines.get("title", 0)
+    if place.city is None and block.kind != "commentary":
+        review.append(f"city: the text is about several cities of {place.province} or the whole province; "
+                      "set `city` if one is meant" if place.province else "city: the text names no place; set `city` by hand")
     if source is None:
         source = UNKNOWN_SOURCE
         review.append(f"source: the text does not name its paper or site; add `source:` to seeds/{Path(seed_name).stem}.yaml")
@@ -220,8 +221,9 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     fields = {
         "title": title,
         "subtitle": subtitle,
-        "city": city,
-        "district": district,
+        "city": place.city,
+        "district": place.district,
+        "province": place.province,
         "date": date,
         "date_precision": precision,
         "source": simplified(source),
@@ -231,6 +233,15 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         "review": review or None,
     }
     return Draft(fields, to_markdown(paras), removed, {k: v for k, v in lines.items() if fields.get(k)})
+
+
+def _place(title: str, subtitle: str | None, text: str, source: str | None) -> gazetteer.Place:
+    """Where the text says it is; else where its publisher is (信息来源: 阳城县融媒体中心)."""
+    places = gazetteer.load()
+    place = places.locate(simplified(f"{title} {subtitle or ''}"), simplified(text))
+    if place.city is None and place.province is None and source:
+        place = places.locate("", simplified(source))
+    return place
 
 
 def _add_authors(authors: list[str], names: list[str], lines: dict, line: int) -> None:

@@ -40,9 +40,6 @@ class Place:
     city: str | None = None
     district: str | None = None
 
-    def __iter__(self):  # TRANSITIONAL: extract.py unpacks (city, district); remove once it reads fields
-        return iter((self.city, self.district))
-
 
 @dataclass(frozen=True)
 class City:

@@ -15,9 +15,9 @@ from .slugs import pinyin_words, unique
 from .split import split_page
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
-SIDECAR_FIELDS = {"title", "subtitle", "city", "district", "date", "date_precision", "source", "author",
+SIDECAR_FIELDS = {"title", "subtitle", "city", "district", "province", "date", "date_precision", "source", "author",
                   "script", "captions", "review"}
-FIELD_ORDER = ["title", "subtitle", "city", "district", "date", "date_precision", "source", "author",
+FIELD_ORDER = ["title", "subtitle", "city", "district", "province", "date", "date_precision", "source", "author",
                "script", "seed", "seed_part", "seed_sha256", "captions", "review"]
 # A sidecar value settles the review note about that field.
 _SETTLES = {"title": "title:", "date": "date:", "source": "source:", "city": "city:"}
