@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import stat
 import tempfile
@@ -28,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .model import Article, Collection
-from .output import SiteWriter, alive
+from .output import SiteWriter, alive, write_file
 from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
 
 BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
@@ -62,9 +63,13 @@ def records_folders(cache: Path, pid: int | str = "*") -> list[Path]:
     return [path for parent in (RAM, cache) for path in parent.glob(f"{RECORDS}-{pid}-*")]
 
 
-def remove_leftover_records(cache: Path) -> None:
-    """Records folders of builds that were killed: only real folders of this user whose build
-    is gone (a name alone proves nothing in a shared place like /dev/shm)."""
+def remove_leftovers(cache: Path) -> None:
+    """What builds that were killed left: indexes half copied into the cache (the caller holds
+    the lock), and records folders, only real folders of this user whose build is gone (a name
+    alone proves nothing in a shared place like /dev/shm)."""
+    for pattern in (f"{TEMPORARY}*", f"*/{TEMPORARY}*"):
+        for path in (cache / BUNDLE).glob(pattern):
+            _remove(path)
     for path in records_folders(cache):
         try:
             info = path.lstat()
@@ -170,7 +175,7 @@ class Indexing:
         bundle = self.writer.staging / BUNDLE / name
         by_slug = {a.slug: a for a in self.groups[name]}
         table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
-        (bundle / FACETS).write_text(table, encoding="utf-8")
+        write_file(bundle / FACETS, table.encode("utf-8"))
         self._store(name, bundle)
 
     def _cached(self, name: str) -> bool:
@@ -187,7 +192,7 @@ class Indexing:
         copy = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=year))
         try:
             shutil.copytree(bundle, copy, copy_function=_link_or_copy, dirs_exist_ok=True)
-            (copy / COMPLETE).write_text(self.keys[name], encoding="utf-8")  # last
+            write_file(copy / COMPLETE, self.keys[name].encode())  # last
             for old in year.iterdir():
                 if old != copy:
                     _remove(old)
@@ -233,8 +238,15 @@ class Indexing:
 
 
 def _remove(path: Path) -> None:
+    """A folder is renamed out of the way first: a removal cut short never leaves an entry that
+    still carries its completion mark with files gone."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
+        gone = path.with_name(f"{TEMPORARY}gone-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            os.rename(path, gone)
+        except OSError:
+            gone = path
+        shutil.rmtree(gone, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
 import shutil
 import subprocess
@@ -29,13 +28,14 @@ def made_by_build(folder: Path) -> bool:
     """Whether a folder is a site (or half a site) that a build made: it carries the marker."""
     if folder.is_symlink() or not folder.is_dir():
         return False
-    marker = folder / MARKER
+    return _read(folder / MARKER) == MARKER_TEXT or '"inputs"' in _read(folder / LEGACY_STAMP)
+
+
+def _read(path: Path) -> str:
     try:
-        if not marker.is_symlink() and marker.read_text(encoding="utf-8") == MARKER_TEXT:
-            return True
-        return "inputs" in json.loads((folder / LEGACY_STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError):
-        return False
+        return "" if path.is_symlink() else path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def check_target(final: Path, project: Path, inputs: list[Path]) -> None:
@@ -63,6 +63,16 @@ def check_target(final: Path, project: Path, inputs: list[Path]) -> None:
             raise GazetteError(f"folder is not writable (read-only or immutable): {what}", folder)
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file; a failure names it (an error of write() itself, a full disk, carries no name)."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
 class SiteWriter:
     def __init__(self, final: Path):
         self.final = final
@@ -70,7 +80,7 @@ class SiteWriter:
         if made_by_build(self.staging):  # this process's own, from a build that failed (serve)
             remove_site(self.staging)
         self.staging.mkdir(parents=True)
-        (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # first: every later state is ours
+        write_file(self.staging / MARKER, MARKER_TEXT.encode())  # first: every later state is ours
         self.written: set[str] = {MARKER}
         self._folders: set[Path] = {self.staging}
 
@@ -92,7 +102,7 @@ class SiteWriter:
         target = self.path_for(rel)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        target.write_bytes(data)
+        write_file(target, data)
 
     def link(self, rel: str, existing: Path) -> None:
         """The same file as in the last build: a hard link costs no copy (a copy where links fail)."""

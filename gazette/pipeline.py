@@ -21,9 +21,9 @@ from .cache import PACKAGE, code_version, files_under, project_lock, remove_temp
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, seed_files, sidecar_path
-from .indexing import Indexing, remove_leftover_records
+from .indexing import Indexing, remove_leftovers
 from .model import Collection
-from .output import SiteWriter, check_target, clean_stale, made_by_build
+from .output import SiteWriter, check_target, clean_stale, made_by_build, write_file
 from .read import read_seed
 from .prepare import prepare_all
 from .render import PageJob, Renderer, fingerprint
@@ -188,7 +188,7 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
     result = BuildResult()
     remove_temporary(project.cache)  # what builds that were killed left: the lock says none runs
     clean_stale(project.public)
-    remove_leftover_records(project.cache)
+    remove_leftovers(project.cache)
     settings = load_settings(project.settings_file, report, project.base_url)
     result.imported = import_new_seeds(project, report)
     files = _input_files(project)
@@ -270,7 +270,7 @@ _PENDING: list = []  # what forked workers render: inherited, never pickled
 
 def _render_slice(bounds: tuple[int, int]) -> None:
     for job, target in _PENDING[bounds[0]:bounds[1]]:
-        target.write_bytes(job.render().encode("utf-8"))
+        write_file(target, job.render().encode("utf-8"))
 
 
 def _render_all(pending: list) -> None:
@@ -279,7 +279,7 @@ def _render_all(pending: list) -> None:
     workers = cores()
     if len(pending) < PARALLEL_PAGES or workers < 2:
         for job, target in progress(pending, "pages"):
-            target.write_bytes(job.render().encode("utf-8"))
+            write_file(target, job.render().encode("utf-8"))
         return
     _PENDING = pending
     slices = [(i, min(i + RENDER_SLICE, len(pending))) for i in range(0, len(pending), RENDER_SLICE)]
