@@ -18,7 +18,7 @@ import yaml
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
 from .garbled import GARBLED, find_garbled  # noqa: F401  (moved to garbled.py; still importable from here)
 from .meta import Meta, parse_masthead, parse_meta_line, widget_words
-from .script import to_simplified
+from .script import HAN_CHARS, to_simplified
 
 DATA = Path(__file__).parent / "data"
 
@@ -128,7 +128,7 @@ def html_to_text(text: str) -> tuple[str, list[Removed]]:
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
 _SYLLABLE = re.compile(r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:[aeiouv]{1,3})(?:ng|n|r)?$")
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+_PINYIN = re.compile(rf"(?<=[{HAN_CHARS}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}})[)）]")
 
 
 def _is_pinyin(word: str) -> bool:
@@ -345,7 +345,7 @@ def _mark_related(entries: list[Entry], rules: dict) -> None:
         in_related = e.kind in {"related_head", "related"} or (in_related and e.kind is not None)
 
 
-_SITE_SUFFIX = re.compile(r"^(.{4,}?)\s*[-_|–—]\s*[\u4e00-\u9fff\w]{2,12}(?:网|報|报|在线|新闻|頻道|频道)$")
+_SITE_SUFFIX = re.compile(rf"^(.{{4,}}?)\s*[-_|–—]\s*[{HAN_CHARS}\w]{{2,12}}(?:网|報|报|在线|新闻|頻道|频道)$")
 
 
 def _without_site_suffix(title: str) -> str:

@@ -14,9 +14,8 @@ import yaml
 from . import gazetteer
 from .clean import Cleaned, Removed
 from .garbled import find_garbled
-from .meta import Meta, end_byline, lead_byline, names_in, vocabulary
-from .meta import is_name as meta_is_name
-from .script import detect_script
+from .meta import Meta, end_byline, is_name, lead_byline, names_in, vocabulary
+from .script import HAN_CHARS, detect_script
 from .split import Block, Para, heading_like, is_byline, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
@@ -25,7 +24,7 @@ UNKNOWN_SOURCE = "未注明"
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<![\d年\-/.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)\s*年(?!代)")
-_RUN_IN_SIGNATURE = re.compile(r"^(.*[。！？!?”])\s*([\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]\s[\u4e00-\u9fff]{1,2})$", re.S)
+_RUN_IN_SIGNATURE = re.compile(rf"^(.*[。！？!?”])\s*([{HAN_CHARS}]{{2,4}}|[{HAN_CHARS}]\s[{HAN_CHARS}]{{1,2}})$", re.S)
 _SITE = [re.compile(r"欢迎(?:来到|登陆|登录|光临|访问)(.{2,12}?(?:网|网站|在线|客户端|之窗))"),
          re.compile(r"^([^\s>»:：]{2,12}?(?:网|报|在线)(?:首页|官网)?|[^\s>»:：]{2,6}首页)\s*[>»]"),
          re.compile(r"[-_|]\s*(\S{2,10}(?:网|报))$")]
@@ -253,7 +252,7 @@ def _add_authors(authors: list[str], names: list[str], lines: dict, line: int) -
 
 def _name_byline(paras: list[Para], block: Block) -> bool:
     """A lone name between the headline and the text of a web page (海丹青)."""
-    return block.kind == "page" and len(paras) > 1 and is_name_line(paras[0]) and meta_is_name(paras[0].simple)
+    return block.kind == "page" and len(paras) > 1 and is_name_line(paras[0]) and is_name(paras[0].simple)
 
 
 def _take_end_byline(paras: list[Para], authors: list[str], lines: dict, removed: list[dict]) -> None:

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from .meta import Meta, is_name
+from .script import HAN, HAN_CHARS
 
-HAN = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = ("。", "！", "？", "!", "?", "；", ";", "…", "”", "」", "』")
 # `新华社沈阳3月4日电 题:战“疫”,沈阳有个“义勇军”`: a wire lead carrying its headline.
 WIRE_TITLE = re.compile(r"^(?P<lead>\S{2,20}?\d{1,2}月\d{1,2}日电)\s*题[:：]\s*(?P<title>.{4,60})$")
-_BYLINE_HINT = re.compile(r"^(?:[\u4e00-\u9fff]{0,10}?(?:记者|通讯员)|作者|撰稿人?|供稿|文\s*[/／|])")
+_BYLINE_HINT = re.compile(rf"^(?:[{HAN_CHARS}]{{0,10}}?(?:记者|通讯员)|作者|撰稿人?|供稿|文\s*[/／|])")
 _REPEAT_NOISE = re.compile(r"^(正在阅读|当前位置|您的位置)[:：]?\s*|[_|\-–—]\s*[^_|\-–—]{2,16}$")
 
 

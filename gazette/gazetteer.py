@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from .script import HAN_CHARS
+
 DATA = Path(__file__).parent / "data"
 NATIONAL = "全国"
 PROVINCE_WIDE = "辽宁"  # the collection's own province: a piece about all of it has it as its city
@@ -25,7 +27,7 @@ TITLE_WEIGHT = 5
 LEAD_WEIGHT = 2  # the first paragraph, up to LEAD_LENGTH characters, says where the story happens
 LEAD_LENGTH = 200
 # The place in a dateline is where the story was filed, not what it is about.
-_DATELINE = re.compile(r"(新华社|本报|中新社|人民网|新华网|[\u4e00-\u9fff]{2,6}网)[\u4e00-\u9fff]{2,8}(\d{1,2}月\d{1,2}日)(电|讯)")
+_DATELINE = re.compile(rf"(新华社|本报|中新社|人民网|新华网|[{HAN_CHARS}]{{2,6}}网)[{HAN_CHARS}]{{2,8}}(\d{{1,2}}月\d{{1,2}}日)(电|讯)")
 # A bare name followed by one of these starts a longer name: 凤城镇, 新民屯, 中山路, 朝阳社区.
 _LONGER_NAME = re.compile(r"镇|乡|村|屯|庄|堡|寨|路|巷|街道|大街|大道|胡同|社区|小区|嘎查|苏木")
 # 城区, 郊区, 矿区: district names that are ordinary words count only right after their city.

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from .script import HAN_CHARS
+
 DATA = Path(__file__).parent / "data"
-HAN = r"\u3400-\u9fff"
+HAN = HAN_CHARS  # inside character classes
 
 DATE = re.compile(r"(?<!\d)(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)\s*日?")
 TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")

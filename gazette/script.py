@@ -7,7 +7,10 @@ from functools import lru_cache
 
 import opencc
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Han characters: CJK Unified Ideographs, Extension A and the Compatibility Ideographs. The one
+# definition of the range: code puts HAN_CHARS inside its own character classes.
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN = re.compile(f"[{HAN_CHARS}]")
 HANS, HANT = "zh-Hans", "zh-Hant"
 
 

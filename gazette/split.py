@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from .clean import Line
 from .meta import names_in
-from .script import to_simplified
+from .script import HAN_CHARS, to_simplified
 
-HAN = r"\u3400-\u9fff"
+HAN = HAN_CHARS  # inside character classes
 NAME = rf"[{HAN}·]{{2,4}}"
 # a reporter's role, after the paper's or group's name if any (半岛记者, 大连新闻传媒集团记者)
 _ROLE = rf"(?:[{HAN}]{{0,10}}?)(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
