@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import cache as build_cache
 from . import frontmatter, gazetteer
-from .errors import GazetteError, Report
+from .errors import GazetteError, Report, key_line
 from .model import Article
 from .script import HANS, HANT, detect_script
 from .workers import map_in_parts
@@ -29,10 +29,7 @@ PRECISIONS = ("day", "month", "year")  # finest first
 
 def field_line(head_lines: list[str], key: str) -> int:
     """Line number in the file of `key:` in the front matter (the file's line 1 is `---`)."""
-    for i, line in enumerate(head_lines):
-        if line.startswith(f"{key}:"):
-            return i + 2
-    return 2
+    return key_line(head_lines, key, first=2)
 
 
 def load_article(path: Path, root: Path, report: Report) -> Article | None:

@@ -25,6 +25,11 @@ class GazetteError(Exception):
         return f"{text} (hint: {self.hint})" if self.hint else text
 
 
+def key_line(lines: list[str], key: str, first: int = 1) -> int:
+    """The line number of `key:` among YAML lines numbered from `first`; `first` when absent."""
+    return next((i for i, line in enumerate(lines, first) if line.startswith(f"{key}:")), first)
+
+
 @dataclass
 class Report:
     """Errors and warnings of one run: every problem is collected, the run fails at the end."""

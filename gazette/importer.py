@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import frontmatter
 from .clean import clean_page
-from .errors import GazetteError, Report
+from .errors import GazetteError, Report, key_line
 from .extract import Draft, assign_removed, block_of, build_draft, page_facts
 from .read import SeedText, read_seed, read_utf8
 from .slugs import pinyin_words, unique
@@ -78,10 +78,7 @@ def apply_sidecar_to_drafts(seed_path: Path, index: "ContentIndex", report: Repo
 
 
 def _key_line(path: Path, key: str) -> int:
-    for i, line in enumerate(read_utf8(path).split("\n"), 1):
-        if line.startswith(f"{key}:"):
-            return i
-    return 1
+    return key_line(read_utf8(path).split("\n"), key)
 
 
 def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from . import frontmatter
-from .errors import GazetteError, Report
+from .errors import GazetteError, Report, key_line
 from .read import read_utf8
 
 
@@ -57,7 +57,4 @@ def load_settings(path: Path, report: Report, base_url: str | None = None) -> Se
 
 
 def _line(path: Path, key: str) -> int:
-    for i, line in enumerate(read_utf8(path).split("\n"), 1):
-        if line.startswith(f"{key}:"):
-            return i
-    return 1
+    return key_line(read_utf8(path).split("\n"), key)
