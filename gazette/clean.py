@@ -16,7 +16,6 @@ from pathlib import Path
 import yaml
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
-from .garbled import GARBLED, find_garbled  # noqa: F401  (moved to garbled.py; still importable from here)
 from .meta import Meta, parse_masthead, parse_meta_line, widget_words
 from .script import HAN_CHARS, to_simplified
 

@@ -31,10 +31,6 @@ def convert(text: str, script: str) -> str:
     return to_simplified(text) if script == HANS else to_traditional(text)
 
 
-def other(script: str) -> str:
-    return HANT if script == HANS else HANS
-
-
 def detect_script(text: str) -> str:
     """zh-Hant when more of the text's characters are Traditional-only than Simplified-only."""
     traditional_only, simplified_only = _script_characters()

@@ -233,7 +233,7 @@ def join_broken(paras: list[Para]) -> list[Para]:
         out.append(p)
         last = p
     out.extend(pending_captions)
-    # captions between two halves now follow the joined paragraph: keep page order by line
+    # a caption that stood between two halves now follows the joined paragraph
     return out
 
 
