@@ -87,7 +87,7 @@ def cache_folder(cache: Path) -> Path:
         pass
     except OSError as exc:
         raise GazetteError(f"cannot make the cache folder: {exc.strerror}", cache) from exc
-    if cache.is_symlink() or not cache.is_dir():
+    if not cache.is_dir():
         raise GazetteError("is not a folder: the build keeps its cache there", cache,
                            hint=f"move the file away or remove it: rm {cache}")
     return cache

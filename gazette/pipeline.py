@@ -277,14 +277,16 @@ def _render_all(pending: list) -> None:
     """Render pages into their files, over all cores when there are many (a clean build)."""
     global _PENDING
     workers = cores()
-    if len(pending) < PARALLEL_PAGES or workers < 2:
+    _PENDING = pending  # before the workers fork: they inherit it
+    pool = fork_pool(workers) if len(pending) >= PARALLEL_PAGES and workers >= 2 else None
+    if pool is None:
+        _PENDING = []
         for job, target in progress(pending, "pages"):
             write_file(target, job.render().encode("utf-8"))
         return
-    _PENDING = pending
     slices = [(i, min(i + RENDER_SLICE, len(pending))) for i in range(0, len(pending), RENDER_SLICE)]
     try:
-        with fork_pool(workers) as pool:
+        with pool:
             for _ in progress(pool.imap_unordered(_render_slice, slices), "pages", total=len(slices)):
                 pass
     finally:

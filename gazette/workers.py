@@ -24,8 +24,12 @@ def cores() -> int:
 
 
 def fork_pool(workers: int):
-    """Workers that inherit the build's data (fork: nothing is pickled but the results)."""
-    return multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent)
+    """Workers that inherit the build's data (fork: nothing is pickled but the results); None
+    where they cannot start (a full /dev/shm has no room for the pool's semaphores)."""
+    try:
+        return multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent)
+    except OSError:
+        return None
 
 
 def map_in_parts(work, items: list, parallel_from: int) -> list:
@@ -35,9 +39,10 @@ def map_in_parts(work, items: list, parallel_from: int) -> list:
     below that, starting workers costs more than it saves.
     """
     workers = cores()
-    if len(items) < parallel_from or workers < 2:
+    pool = fork_pool(workers) if len(items) >= parallel_from and workers >= 2 else None
+    if pool is None:
         return work(items)
     size = -(-len(items) // workers)
-    with fork_pool(workers) as pool:
+    with pool:
         parts = pool.map(work, [items[i:i + size] for i in range(0, len(items), size)])
     return [result for part in parts for result in part]
