@@ -95,8 +95,9 @@ def heading_like(p: Para, max_len: int = 60) -> bool:
 
 
 def is_byline(simple: str) -> bool:
-    """A byline line (本报记者 王云峰 通讯员 李明), its names checked against the surnames."""
-    return bool(BYLINE.match(simple)) and bool(names_in(simple))
+    """A byline line (本报记者 王云峰 通讯员 李明), its names checked against the surnames; or a
+    role alone (新华社记者), which wire copy prints where the names would be."""
+    return bool(BYLINE.match(simple)) and bool(names_in(simple)) or bool(re.fullmatch(_ROLE, simple))
 
 
 def is_name_line(p: Para) -> bool:
