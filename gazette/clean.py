@@ -236,8 +236,9 @@ def clean_page(text: str) -> Cleaned:
     rules = _rules()
     removed: list[Removed] = []
     if looks_like_html(text):
-        text, removed = html_to_text(text)
-    text = html.unescape(text)
+        text, removed = html_to_text(text)  # its parser has decoded the entities, once
+    else:
+        text = html.unescape(text)  # a text copy may still hold &nbsp; and the like
     entries = [_entry(Line(i + 1, normalize_line(t)), rules, removed) for i, t in enumerate(text.split("\n"))]
     _mark_menus(entries)
     headline = choose_headline(entries)

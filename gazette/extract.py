@@ -29,7 +29,8 @@ _SITE = [re.compile(r"欢迎(?:来到|登陆|登录|光临|访问)(.{2,12}?(?:�
          re.compile(r"^([^\s>»:：]{2,12}?(?:网|报|在线)(?:首页|官网)?|[^\s>»:：]{2,6}首页)\s*[>»]"),
          re.compile(r"[-_|]\s*(\S{2,10}(?:网|报))$")]
 _YEAR_MONTH = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年\s*\d{1,2}\s*月")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# Markdown's own characters, and an & that would start an entity (the text says "&lt;", not "<")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>]|&(?=#?\w+;))")
 _MD_BLOCK_START = re.compile(r"^(#|>|[-+*=]\s|\d+[.)]\s|~~~|```|\|)")
 
 

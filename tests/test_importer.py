@@ -233,3 +233,19 @@ def test_a_year_only_date_invents_no_day_in_the_slug(tmp_path):
     from gazette.importer import import_seeds
     [written] = import_seeds([SEEDS / "000_621f419dd56e4dad.txt"], tmp_path / "content", Report())
     assert re.match(r"2022-[a-z]", written.stem), written.stem
+
+
+def test_html_entities_are_decoded_once(tmp_path):
+    """A page that shows "&lt;b&gt;" to its readers (its HTML says &amp;lt;b&amp;gt;) keeps showing it."""
+    from bs4 import BeautifulSoup
+    from conftest import build_project
+    page = ("<html><body><h1>沈阳：党员值守小区</h1><p>来源：某某网 2021-01-20</p>"
+            "<p>社区在公告栏写明&amp;lt;b&amp;gt;测温&amp;lt;/b&amp;gt;规则，党员每天在门口值守，居民都很配合。</p></body></html>")
+    make_site(tmp_path, {"site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8"), "seeds/page.html": page})
+    report, public = build_project(tmp_path)
+    assert report.ok, report.errors
+    [article] = (public / "articles").glob("2021-*.html")
+    soup = BeautifulSoup(article.read_text(encoding="utf-8"), "html.parser")
+    text = soup.main.get_text()  # (the page's CJK punctuation tidy may widen the ; after a Han)
+    assert "写明&lt;b&gt" in text and "测温&lt;/b&gt" in text
+    assert soup.main.find("b") is None
