@@ -58,7 +58,8 @@ def check_target(final: Path, project: Path, inputs: list[Path]) -> None:
         if not empty:
             raise GazetteError("refusing to replace a folder that a build did not make: it holds other files",
                                final, hint=hint)
-    for folder, what in ((final, "the build replaces it whole"), (final.parent, f"the build makes {final.name}/ in it")):
+    for folder, what in ((final, "the build replaces it whole"),
+                         (final.parent, f"the build makes {final.name}/ in it")):
         if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
             raise GazetteError(f"folder is not writable (read-only or immutable): {what}", folder)
 
@@ -164,7 +165,8 @@ def remove_site(folder: Path) -> None:
             folder.rmdir()
 
 
-_REMOVE = "import sys; sys.path.insert(0, sys.argv[1]); from gazette.output import remove_site, Path; remove_site(Path(sys.argv[2]))"
+_REMOVE = ("import sys; sys.path.insert(0, sys.argv[1]); "
+           "from gazette.output import remove_site, Path; remove_site(Path(sys.argv[2]))")
 
 
 def _remove_in_background(folder: Path) -> None:
