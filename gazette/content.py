@@ -13,17 +13,24 @@ from . import cache as build_cache
 from . import frontmatter, gazetteer
 from .errors import GazetteError, Report, key_line
 from .model import Article
+from .read import CONTROL_CHARS, MAX_TEXT_BYTES, read_input, read_utf8, without_controls
 from .script import HANS, HANT, detect_script
 from .workers import map_in_parts
 
 REQUIRED = ("title", "city", "date", "source")
 STRING_FIELDS = ("title", "subtitle", "city", "district", "province", "source", "author", "seed", "script",
-                 "date_precision", "slug")
+                 "date_precision", "slug", "seed_sha256")
 LIST_FIELDS = ("captions", "review")
 KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MAX_CONTENT_BYTES = 2 * 1024 * 1024  # ten times the longest article we know of
-DATE_FORMS = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # 2020-03-04, or 2020-03 / 2020 when no more is known
+MAX_SLUG = 160  # characters: a slug names files (articles/hant/SLUG.html) and URLs
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,%d}\Z" % (MAX_SLUG - 1))  # \Z: "evil\n" is no slug
+MAX_CONTENT_BYTES = MAX_TEXT_BYTES
+MAX_TEXT_CHARS = 500  # a title, a source, a name: a headline is under 100
+MAX_ITEMS, MAX_ITEM_CHARS = 500, 5000  # captions and review notes
+MAX_SEED_NAME = 250  # bytes: seeds/NAME.html must be a file name (at most 255 bytes)
+# 2020-03-04, or 2020-03 / 2020 when no more is known; ASCII digits only
+DATE_FORMS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+MIN_YEAR = 1949  # the collection is the press of the People's Republic; a typo'd 0202 or 9999 is refused
 PRECISIONS = ("day", "month", "year")  # finest first
 
 
@@ -34,65 +41,60 @@ def field_line(head_lines: list[str], key: str) -> int:
 
 def load_article(path: Path, root: Path, report: Report) -> Article | None:
     """One content file as an Article; problems are added to `report` and None returned."""
+    rel = _rel(path, root)
     try:
-        if path.stat().st_size > MAX_CONTENT_BYTES:
-            raise GazetteError(f"file too large ({path.stat().st_size // 1024} KB, limit "
-                               f"{MAX_CONTENT_BYTES // 1024} KB)", _rel(path, root), hint="is it really one article?")
-        meta, body, _, text = frontmatter.read(path)
+        meta, body, body_line, text = frontmatter.read(path, root)
     except GazetteError as exc:
-        exc.path = _rel(path, root)  # name the file as the user knows it
+        exc.path = rel  # name the file as the user knows it
         report.error(exc)
         return None
     head = text.split("\n")[1:]
-    rel = _rel(path, root)
     problems: list[GazetteError] = []
 
     def problem(key: str, message: str, hint: str | None = None) -> None:
         problems.append(GazetteError(message, rel, field_line(head, key), hint))
 
+    meta = _without_controls(meta, lambda key, found: report.warn(
+        f"removed control characters ({', '.join(found)}) from `{key}`", rel, field_line(head, key)))
+    found = CONTROL_CHARS.search(body)
+    if found:
+        report.warn(f"removed control characters ({', '.join(without_controls(body)[1])}) from the text", rel,
+                    body_line + body.count("\n", 0, found.start()))
+        body = CONTROL_CHARS.sub("", body)
     slug = meta.get("slug") if isinstance(meta.get("slug"), str) else path.stem
-    if not SLUG.match(slug):
+    wrong = slug_problem(slug)
+    if wrong:
         where = "`slug`" if "slug" in meta else "file name"
-        problem("slug", f"{where} {slug!r} is not a valid slug (no '/', '\\', '..' or other characters)",
-                "use lowercase ASCII letters, digits and '-'")
+        problem("slug", f"{where} {_shown(slug)} {wrong}", "use lowercase ASCII letters, digits and '-'")
     for key in REQUIRED:
         if key not in meta:
             problem(key, f"missing required field `{key}`", f"add `{key}: …` to the front matter")
-    for key in STRING_FIELDS:
-        if meta.get(key) is not None and not isinstance(meta[key], (str, int)) or isinstance(meta.get(key), bool):
-            problem(key, f"`{key}` must be text, not {type(meta[key]).__name__}")
-    for key in LIST_FIELDS:
-        value = meta.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            problem(key, f"`{key}` must be a list of texts")
+    date, precision = check_values(meta, problem)
     if "title" in meta and not str(meta.get("title") or "").strip():
         problem("title", "`title` is empty")
     if "source" in meta and not str(meta.get("source") or "").strip():
         problem("source", "`source` is empty")
-    date, precision = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
-    precision = _check_precision(meta.get("date_precision"), precision, meta.get("date"),
-                                 lambda m, h=None: problem("date_precision", m, h))
     if "date" in meta and meta["date"] is None:
         report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
     city = meta.get("city")
     places = gazetteer.load()
     if isinstance(city, str) and city not in places.known_places:
         near = places.closest_place(city)
-        problem("city", f"unknown city {city!r}", f"did you mean {near!r}?" if near else
+        problem("city", f"unknown city {_shown(city)}", f"did you mean {near!r}?" if near else
                 "a prefecture-level city of China (沈阳, 齐齐哈尔), 辽宁 or 全国")
     province = meta.get("province")
     if isinstance(province, str) and province not in places.provinces:
         near = get_close_matches(province, places.provinces, n=1, cutoff=0.3)
-        problem("province", f"unknown province {province!r}", f"did you mean {near[0]!r}?" if near else
+        problem("province", f"unknown province {_shown(province)}", f"did you mean {near[0]!r}?" if near else
                 "a province's short name (辽宁, 黑龙江, 广西)")
     elif isinstance(province, str) and isinstance(city, str) and places.province_of(city) not in (None, province):
         problem("province", f"{city} is in {places.province_of(city)}, not {province}",
                 f"write `province: {places.province_of(city)}` or leave it out")
     script = meta.get("script")
     if script is not None and script not in (HANS, HANT):
-        problem("script", f"`script` must be {HANS} or {HANT}, not {script!r}")
-    for key in sorted(set(meta) - KNOWN):
-        report.warn(f"unknown field `{key}` (kept, not shown)", rel, field_line(head, key))
+        problem("script", f"`script` must be {HANS} or {HANT}, not {_shown(script)}")
+    for key in sorted(set(meta) - KNOWN, key=str):
+        report.warn(f"unknown field `{_shown(key, quote=False)}` (kept, not shown)", rel, field_line(head, str(key)))
     if problems:
         for p in problems:
             report.error(p)
@@ -104,28 +106,117 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         body=body.strip() + "\n", subtitle=text_fields["subtitle"], district=text_fields["district"],
         province=text_fields["province"] or places.province_of(text_fields["city"] or ""),
         date_precision=precision if date else None, author=text_fields["author"],
-        seed=text_fields["seed"], captions=tuple(meta.get("captions") or ()), review=tuple(meta.get("review") or ()),
+        seed=text_fields["seed"], seed_part=meta.get("seed_part"), captions=tuple(meta.get("captions") or ()),
+        review=tuple(meta.get("review") or ()),
     )
 
 
+def slug_problem(slug: str) -> str | None:
+    """What makes `slug` unfit to name a page (None: nothing): it becomes a file name and a URL."""
+    if len(slug) > MAX_SLUG:
+        return f"is {len(slug)} characters long (limit {MAX_SLUG})"
+    if not SLUG.match(slug):
+        return "is not a valid slug (no '/', '\\', '..', spaces or other characters)"
+    return None
+
+
+def check_values(meta: dict, problem) -> tuple[dt.date | None, str | None]:
+    """Types, sizes and forms of the fields that content files and sidecars share, each wrong one
+    passed to problem(key, message, hint); returns the date and the precision it implies."""
+    for key in STRING_FIELDS:
+        value = meta.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            problem(key, f"`{key}` must be text, not {type(value).__name__}")
+        elif value is not None and key != "slug" and len(str(value)) > MAX_TEXT_CHARS:
+            problem(key, f"`{key}` is {len(str(value))} characters long (limit {MAX_TEXT_CHARS})",
+                    "is the text in the wrong field?")
+    for key in LIST_FIELDS:
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problem(key, f"`{key}` must be a list of texts")
+        elif value is not None and (len(value) > MAX_ITEMS or any(len(v) > MAX_ITEM_CHARS for v in value)):
+            problem(key, f"`{key}` is too long: at most {MAX_ITEMS} texts of {MAX_ITEM_CHARS} characters")
+    part = meta.get("seed_part")
+    if part is not None and (isinstance(part, bool) or not isinstance(part, int) or part < 1):
+        problem("seed_part", f"`seed_part` must be a whole number from 1, not {_shown(part)}",
+                "the article's place in its seed: 1, 2, …")
+    seed = meta.get("seed")
+    if isinstance(seed, str) and (seed.strip() in ("", ".", "..") or "/" in seed or "\\" in seed
+                                  or CONTROL_CHARS.search(seed) or len(seed.encode("utf-8", "replace")) > MAX_SEED_NAME):
+        problem("seed", f"`seed` {_shown(seed)} is not the name of a file in seeds/",
+                "write the seed's file name, e.g. 001.txt")
+    date, precision = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
+    precision = _check_precision(meta.get("date_precision"), precision, meta.get("date"),
+                                 lambda m, h=None: problem("date_precision", m, h))
+    return date, precision
+
+
+def check_sidecar(data: dict, path: Path) -> None:
+    """A seed's sidecar holds front matter fields: the first wrong one is an error at its line."""
+    lines = read_utf8(path).split("\n")
+
+    def problem(key: str, message: str, hint: str | None = None) -> None:
+        raise GazetteError(message, path, key_line(lines, key), hint)
+
+    check_values(data, problem)
+
+
+def _without_controls(meta: dict, warn) -> dict:
+    """The front matter with control characters removed from its texts (warn(key, found) for each);
+    slug and seed name files: they are checked, never changed."""
+    clean = dict(meta)
+    for key, value in meta.items():
+        if key in ("slug", "seed"):
+            continue
+        if isinstance(value, str):
+            clean[key], found = without_controls(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            pairs = [without_controls(v) for v in value]
+            clean[key], found = [v for v, _ in pairs], sorted({c for _, f in pairs for c in f})
+        else:
+            continue
+        if found:
+            warn(key, found)
+    return clean
+
+
+def _shown(value, limit: int = 60, quote: bool = True) -> str:
+    """A value as an error message quotes it: repr, cut short (a message is one line)."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _check_date(value, problem) -> tuple[dt.date | None, str | None]:
-    """The date, and the precision its form says: `2020-03` is a month, `2020` a year (None: a day)."""
+    """The date, and the precision its form says: `2020-03` is a month, `2020` a year (None: a day).
+
+    Between MIN_YEAR and next year: every month between the first and the last article gets a
+    bar on the home page, and 9999-12-31 made it 9 MB.
+    """
     if value is None:
         return None, None
+    date, precision = None, None
     if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    form = DATE_FORMS.fullmatch(str(value).strip()) if not isinstance(value, bool) else None
-    if form:
-        year, month, day = (int(part) if part else None for part in form.groups())
-        try:
-            return dt.date(year, month or 1, day or 1), None if day else "month" if month else "year"
-        except ValueError:
-            pass  # 2020-02-30, 2020-13: reported as any other bad date
-    problem(f"invalid date {value!r}", "write dates as YYYY-MM-DD, e.g. 2020-02-11, or YYYY-MM or YYYY "
-            "when only the month or the year is known")
-    return None, None
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        form = DATE_FORMS.fullmatch(str(value).strip()) if isinstance(value, (str, int)) and \
+            not isinstance(value, bool) else None
+        if form:
+            year, month, day = (int(part) if part else None for part in form.groups())
+            try:
+                date, precision = dt.date(year, month or 1, day or 1), None if day else "month" if month else "year"
+            except ValueError:
+                pass  # 2020-02-30, 2020-13: reported as any other bad date
+    if date is None:
+        problem(f"invalid date {_shown(value)}", "write dates as YYYY-MM-DD, e.g. 2020-02-11, or YYYY-MM or YYYY "
+                "when only the month or the year is known")
+        return None, None
+    last = dt.date.today().year + 1
+    if not MIN_YEAR <= date.year <= last:
+        problem(f"date {_shown(value)} is out of range ({MIN_YEAR} to {last})", "is the year mistyped?")
+        return None, None
+    return date, precision
 
 
 def _check_precision(value, implied: str | None, date, problem) -> str | None:
@@ -151,13 +242,16 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path | None = None) -> list[Article]:
-    """Every content file as an Article; a file whose bytes are unchanged comes from the cache."""
-    cache = build_cache.load(cache_file)
+    """Every content file as an Article; a file whose bytes are unchanged comes from the cache
+    (made by the same code: a rule added since may refuse what an older one let through)."""
+    stored = build_cache.load(cache_file)
+    cache = stored.get("files", {}) if stored.get("code") == build_cache.code_version() else {}
     fresh: dict[str, tuple] = {}
     articles: list[Article] = []
     owners: dict[str, Article] = {}
-    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
-    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    origins: dict[tuple[str, int], Article] = {}  # (seed, part): the file that publishes it
+    digests = _digests(sorted(content_dir.glob("*.md")) if content_dir.is_dir() else [], root, report)
+    paths = list(digests)
     todo = [p for p in paths if cache.get(_rel(p, root), ("",))[0] != digests[p]]
     parsed = dict(zip(todo, map_in_parts(functools.partial(_parse, root=root), todo, PARALLEL_FROM)))
     for path in paths:
@@ -175,11 +269,32 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
             report.error(GazetteError(f"duplicate slug {article.slug!r}: {owners[article.slug].source_path} has it too",
                                       article.source_path, hint="give one of them another `slug:`"))
             continue
-        owners[article.slug] = article
+        origin = (article.seed, article.seed_part)
+        if article.seed and article.seed_part and origin in origins:
+            report.error(GazetteError(
+                f"the same article as {origins[origin].source_path}: both come from part {article.seed_part} of "
+                f"seed {article.seed!r}", article.source_path,
+                hint="keep one of the two files (delete the other), or give one another `seed_part`"))
+            continue
+        origins[origin] = owners[article.slug] = article
         articles.append(article)
     if cache_file and fresh != cache:
-        build_cache.save(cache_file, fresh)
+        build_cache.save(cache_file, {"code": build_cache.code_version(), "files": fresh})
     return articles
+
+
+def _digests(paths: list[Path], root: Path, report: Report) -> dict[Path, str]:
+    """The hash of each file that can be read; the others (a folder, a FIFO, a link out) are errors."""
+    digests = {}
+    for path in paths:
+        try:
+            data = read_input(path, MAX_CONTENT_BYTES, root, hint="is it really one article?")
+        except GazetteError as exc:
+            exc.path = _rel(path, root)
+            report.error(exc)
+            continue
+        digests[path] = hashlib.sha256(data).hexdigest()
+    return digests
 
 
 PARALLEL_FROM = 200  # files to parse from which a clean build parses them over all cores

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # a file name may hold a newline
 
 
 class GazetteError(Exception):
@@ -22,7 +26,8 @@ class GazetteError(Exception):
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         text = f"{where}{self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        text = f"{text} (hint: {self.hint})" if self.hint else text
+        return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)  # one line, and encodable
 
 
 def key_line(lines: list[str], key: str, first: int = 1) -> int:
@@ -36,6 +41,7 @@ class Report:
 
     errors: list[GazetteError] = field(default_factory=list)
     warnings: list[GazetteError] = field(default_factory=list)
+    notes: list[GazetteError] = field(default_factory=list)  # review notes for a curator: not problems
     info: list[str] = field(default_factory=list)
 
     def error(self, problem: GazetteError) -> None:

@@ -15,8 +15,52 @@ IMPORT_HASH = "import_hash"
 KEEP_EMPTY = {"title", "city", "date", "source"}  # always written: null says "not known"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML where duplicate keys are an error and dates stay text (checked by our code)."""
+MAX_DEPTH = 16  # front matter is a mapping of texts and lists of texts: two levels
+MAX_NODES = 20_000  # values in one file; a front matter holds a few dozen
+
+try:  # libyaml's parser gives events and keeps its stack on the heap; we compose the nodes
+    from yaml._yaml import CParser as _Events
+except ImportError:  # PyYAML without libyaml: the same events, in Python
+    class _Events(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Loader(yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """Safe YAML where duplicate keys are an error and dates stay text (checked by our code).
+
+    Bounded before anything is built: an alias is refused (curators never need one, and a few
+    hundred bytes of aliases expand to gigabytes), and so is nesting deeper than MAX_DEPTH
+    (libyaml's own composer recurses in C and overflows the stack) or more than MAX_NODES values.
+    """
+
+    def __init__(self, stream):
+        _Events.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.depth = self.nodes = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _limit(f"an alias (*{event.anchor}) is not allowed: write the value out", event)
+        self.depth += 1
+        self.nodes += 1
+        if self.depth > MAX_DEPTH:
+            raise _limit(f"nested more than {MAX_DEPTH} levels deep", event)
+        if self.nodes > MAX_NODES:
+            raise _limit(f"more than {MAX_NODES} values", event)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _limit(problem: str, event) -> yaml.composer.ComposerError:
+    return yaml.composer.ComposerError(None, None, problem, event.start_mark)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -56,7 +100,7 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1):
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + mark.line if mark else first_line
+        line = first_line + (mark.line if mark else text[:getattr(exc, "position", 0)].count("\n"))
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise GazetteError(f"invalid YAML: {problem}", path, line)
 
@@ -69,8 +113,9 @@ def parse(text: str, path: Path | str) -> tuple[dict, str, int]:
     return meta, body, body_line
 
 
-def read(path: Path) -> tuple[dict, str, int, str]:
-    text = read_utf8(path)
+def read(path: Path, root: Path | None = None) -> tuple[dict, str, int, str]:
+    """(front matter, body, line where the body starts, text) of a content file inside `root`."""
+    text = read_utf8(path, root, hint="is it really one article?")
     meta, body, line = parse(text, path)
     return meta, body, line, text
 

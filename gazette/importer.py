@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
 from .clean import clean_page
+from .content import MAX_CONTENT_BYTES, check_sidecar
 from .errors import GazetteError, Report, key_line
 from .extract import Draft, assign_removed, block_of, build_draft, page_facts
 from .read import SeedText, read_seed, read_utf8
@@ -25,10 +27,12 @@ SLUG_SYLLABLES = 8
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
+    """The seeds, folders and hidden files aside; a FIFO or a link out of the project is listed,
+    so that reading it refuses it by name."""
     if not seeds_dir.is_dir():
         return []
     return sorted(p for p in seeds_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix not in SIDECAR_SUFFIXES)
+                  if not p.is_dir() and not p.name.startswith(".") and p.suffix not in SIDECAR_SUFFIXES)
 
 
 def read_sidecar(seed_path: Path) -> dict:
@@ -38,6 +42,7 @@ def read_sidecar(seed_path: Path) -> dict:
             data = frontmatter.load_yaml(read_utf8(path), path) or {}
             if not isinstance(data, dict):
                 raise GazetteError("a sidecar must be a mapping of `field: value` lines", path, 1)
+            check_sidecar(data, path)  # the types and forms content files need, named at the sidecar's line
             if "date" in data:
                 try:
                     data["date"] = dt.date.fromisoformat(str(data["date"]))
@@ -132,12 +137,28 @@ class ContentIndex:
             if meta is None:
                 try:
                     meta = frontmatter.read(path)[0]
-                except GazetteError:
-                    continue  # a broken file is reported by the build, not here
-            if meta.get("seed") and meta.get("seed_part"):
-                index.by_part[(str(meta["seed"]), int(meta["seed_part"]))] = path
+                except GazetteError:  # reported by the build; it still holds its article: no second draft
+                    meta = _origin_lines(path)
+            part = meta.get("seed_part")
+            if meta.get("seed") and part is not None:
+                part = part if isinstance(part, int) and not isinstance(part, bool) else 1  # the build reports it
+                index.by_part[(str(meta["seed"]), part)] = path
                 index.seed_hashes[str(meta["seed"])] = str(meta.get("seed_sha256"))
         return index
+
+
+_ORIGIN = re.compile(r"^(seed|seed_part|seed_sha256):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
+
+
+def _origin_lines(path: Path) -> dict:
+    """seed, seed_part and seed_sha256 of a file whose YAML does not parse, from its lines (part 1
+    when its own line is unreadable too: most seeds hold one article)."""
+    try:
+        found = dict(_ORIGIN.findall(read_utf8(path)))
+    except GazetteError:
+        return {}
+    part = found.get("seed_part", "1")
+    return {**found, "seed_part": int(part) if part.isascii() and part.isdigit() else part}
 
 
 def import_seeds(paths: list[Path], content_dir: Path, report: Report,
@@ -151,6 +172,12 @@ def import_seeds(paths: list[Path], content_dir: Path, report: Report,
             removed = clean_page(seed.text).removed
             report.warn(f"no article found in the seed ({len(removed)} lines of page furniture removed)", path)
         for draft in drafts:
+            size = len(frontmatter.dump(draft.fields, draft.body).encode("utf-8"))
+            if size > MAX_CONTENT_BYTES:  # written, it would stop every build
+                report.error(GazetteError(f"article {draft.fields['seed_part']} would make a content file of "
+                                          f"{size // 1024} KB, over the limit of {MAX_CONTENT_BYTES // 1024} KB: "
+                                          "not imported", path, hint="split the seed into one file per page"))
+                continue
             target = _write_draft(draft, content_dir, index, report)
             if target:
                 written.append(target)

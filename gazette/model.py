@@ -25,6 +25,7 @@ class Article:
     date_precision: str | None = None
     author: str | None = None
     seed: str | None = None
+    seed_part: int | None = None  # its place among the articles of the seed
     captions: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
 

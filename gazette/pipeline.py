@@ -15,16 +15,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import __version__, gazetteer
 from .cache import PACKAGE, code_version, files_under, project_lock, remove_temporary, write_atomic
 from .content import load_content
 from .errors import GazetteError, Report
-from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, seed_files, sidecar_path
+from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, read_sidecar, seed_files, sidecar_path
 from .indexing import Indexing, remove_leftovers
 from .model import Collection
 from .output import SiteWriter, check_target, clean_stale, made_by_build, write_file
-from .read import read_seed
+from .read import read_seed, unsafe_files
 from .prepare import prepare_all
 from .render import PageJob, Renderer, fingerprint
 from .search import offline_doc, offline_index_script, t2s_script
@@ -190,6 +191,7 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
     clean_stale(project.public)
     remove_leftovers(project.cache)
     settings = load_settings(project.settings_file, report, project.base_url)
+    report.errors += unsafe_files(project.layouts, project.root)  # as check does: nothing of them is copied
     result.imported = import_new_seeds(project, report)
     files = _input_files(project)
     stat_key = inputs_stat(project, files)
@@ -324,10 +326,12 @@ def _seed_pages(project: Project, renderer: Renderer, collection: Collection, re
 def check(project: Project, report: Report) -> int:
     """Validate everything without writing public/: returns the number of articles."""
     load_settings(project.settings_file, report, project.base_url)
+    report.errors += unsafe_files(project.layouts, project.root)
     articles = load_content(project.content, project.root, report)
     for path in seed_files(project.seeds):
         try:
             read_seed(path)
+            read_sidecar(path)
         except GazetteError as exc:
             report.error(exc)
     if report.ok:
@@ -337,7 +341,9 @@ def check(project: Project, report: Report) -> int:
             renderer = Renderer(project.layouts, settings, collection, gazetteer.load(),
                                 prepare_all(articles, project.cache / f"prepared-{__version__}.pickle"))
             renderer.check_templates()
-            outputs = {job.path for job in renderer.jobs()} | {f"seeds/{a.seed}.html" for a in articles if a.seed}
+            jobs = renderer.jobs()
+            _render_samples(jobs)
+            outputs = {job.path for job in jobs} | {f"seeds/{a.seed}.html" for a in articles if a.seed}
             for article in articles:
                 _check_links(project, article, outputs, report)
         except GazetteError as exc:
@@ -346,6 +352,16 @@ def check(project: Project, report: Report) -> int:
         for note in a.review:
             report.warn(f"review: {note}", a.source_path)
     return len(articles)
+
+
+def _render_samples(jobs: list[PageJob]) -> None:
+    """One page of each kind rendered, not written: a template that fails on the data fails check too."""
+    kinds: set[str] = set()
+    for job in jobs:
+        kind = posixpath.dirname(job.path) or job.path
+        if kind not in kinds:
+            kinds.add(kind)
+            job.render()
 
 
 def _check_links(project: Project, article, outputs: set[str], report: Report) -> None:
@@ -357,7 +373,7 @@ def _check_links(project: Project, article, outputs: set[str], report: Report) -
             href = child.attrGet("href") if child.type == "link_open" else None
             if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//", href):
                 continue
-            target = posixpath.normpath(posixpath.join("articles", href.split("#")[0].split("?")[0]))
+            target = posixpath.normpath(posixpath.join("articles", unquote(href.split("#")[0].split("?")[0])))
             if target not in outputs and not (project.layouts / target).is_file():
                 line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
                 report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",

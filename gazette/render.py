@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from .errors import GazetteError
 from .garbled import GARBLED
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Article, Collection
+from .read import read_utf8
 from .script import HANS, HANT, convert
 from .settings import Settings
 from .slugs import pinyin_words, unique
@@ -248,7 +250,7 @@ class Renderer:
         self.prepared = prepared
         self.site_key = site_key  # layouts, settings and code: a change re-renders everything
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(layouts)), autoescape=True,
+            loader=LayoutLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation,
                                 mark_garbled=mark_garbled, atom_time=atom_time)
@@ -351,6 +353,19 @@ class Renderer:
 
     def seed_page(self, name: str, text: str, articles: list[Article]) -> str:
         return self.page("seed.html", f"seeds/{name}.html", name=name, text=text, articles=articles)
+
+
+class LayoutLoader(jinja2.FileSystemLoader):
+    """Templates read as every input is (read.read_input): regular files inside the project, so
+    a link out of it or a FIFO among the layouts is an error, not a page or a hang."""
+
+    def get_source(self, environment, template):
+        path = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        text = read_utf8(path, root=Path(self.searchpath[0]).parent)
+        mtime = path.stat().st_mtime
+        return text, str(path), lambda: os.path.exists(path) and path.stat().st_mtime == mtime
 
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import stat
 import sys
 import threading
 from functools import partial
 from pathlib import Path
 
-from .errors import Report
+from .errors import GazetteError, Report
 from .pipeline import Project, build
 
 PREFIX = "/__gazette/"
@@ -52,6 +54,7 @@ class LiveState:
         self.version = 0
         self.errors: list[str] = []
         self.changed = threading.Condition()
+        self.building = threading.Lock()  # one rebuild at a time: the watcher's, or a request's
 
     def update(self, errors: list[str]) -> None:
         with self.changed:
@@ -65,6 +68,7 @@ class LiveState:
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     state: LiveState
+    project: Project
 
     def log_message(self, *args) -> None:
         pass
@@ -77,19 +81,51 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(LIVE_JS.encode(), "text/javascript")
         if path == PREFIX + "live.css":
             return self._send(ERROR_CSS.encode(), "text/css")
-        local = Path(self.translate_path(path))
+        if not self._site_is_there():
+            return self._send(PLACEHOLDER.encode(), "text/html; charset=utf-8", status=503)
+        local = self._local(path)
+        if local is None:
+            return self.send_error(404, "File not found")
         if local.is_dir():
             local = local / "index.html"
         if local.suffix == ".html" and local.is_file():
-            html = local.read_text(encoding="utf-8")
+            html = local.read_text(encoding="utf-8", errors="replace")
             tags = f'<link rel="stylesheet" href="{PREFIX}live.css"><script src="{PREFIX}live.js"></script>'
             return self._send(html.replace("</body>", tags + "</body>", 1).encode(), "text/html; charset=utf-8")
         if not local.exists() and self.state.errors and path in ("/", "/index.html"):
             return self._send(PLACEHOLDER.encode(), "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
+    def send_head(self):
+        """The file a URL names, only inside public/: no link out of it, no NUL byte, no FIFO."""
+        if self._local(self.path) is None:
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
+
+    def _local(self, url: str) -> Path | None:
+        try:
+            local = Path(self.translate_path(url))
+            real = local.resolve()
+            mode = os.stat(real).st_mode
+        except FileNotFoundError:  # answered 404 as any missing file
+            return local
+        except (ValueError, OSError, RuntimeError):  # a NUL byte, a name too long, a loop of links
+            return None
+        inside = real.is_relative_to(Path(self.directory).resolve())
+        return local if inside and (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) else None
+
+    def _site_is_there(self) -> bool:
+        """public/ deleted while serving: built again at once, unless the last build failed (then the
+        watcher builds when an input changes, and the page says the build failed)."""
+        if os.path.isdir(self.directory):
+            return True
+        if not self.state.errors:
+            rebuild(self.project, self.state)
+        return os.path.isdir(self.directory)
+
+    def _send(self, body: bytes, kind: str, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -118,13 +154,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, not a traceback; a browser that went away is no error at all."""
+        problem = sys.exc_info()[1]
+        if not isinstance(problem, (ConnectionError, TimeoutError)):
+            print(f"error: answering a request failed: {problem!r}", file=sys.stderr)
+
+
 def rebuild(project: Project, state: LiveState) -> None:
     report = Report()
-    try:
-        result = build(project, report)
-    except Exception as exc:  # a bug must not stop the preview: show it and keep serving
-        report.errors.append(exc)  # type: ignore[arg-type]
-        result = None
+    with state.building:
+        try:
+            result = build(project, report)
+        except Exception as exc:  # a bug must not stop the preview: show it and keep serving
+            report.errors.append(exc)  # type: ignore[arg-type]
+            result = None
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     errors = [str(e) for e in report.errors]
@@ -145,10 +192,14 @@ def watch(project: Project, state: LiveState, stop: threading.Event) -> None:
 
 def serve(project: Project, port: int) -> int:
     state = LiveState()
+    handler = type("BoundHandler", (Handler,), {"state": state, "project": project})
+    try:  # before building: a busy port is known at once
+        server = Server(("127.0.0.1", port), partial(handler, directory=str(project.public)))
+    except (OSError, OverflowError) as exc:
+        raise GazetteError(f"cannot serve on 127.0.0.1:{port}: {getattr(exc, 'strerror', None) or exc}",
+                           hint="another program may use the port: choose another with --port, or --port 0 "
+                                "for any free one") from None
     rebuild(project, state)
-    handler = type("BoundHandler", (Handler,), {"state": state})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(project.public)))
-    server.daemon_threads = True
     stop = threading.Event()
     threading.Thread(target=watch, args=(project, state, stop), daemon=True).start()
     print(f"serving {project.public} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
