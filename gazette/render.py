@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -18,20 +17,19 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
-import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from .charts import maps, timeline_bars
 from .errors import GazetteError
 from .garbled import GARBLED
-from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
+from .gazetteer import Gazetteer
 from .model import Article, Collection
 from .read import read_utf8
 from .script import HANS, HANT, convert
 from .settings import Settings
 from .slugs import pinyin_words, unique
 
-DATA = Path(__file__).parent / "data"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 UNDATED = "undated"
 
@@ -152,73 +150,6 @@ def page_name(base: str, number: int) -> str:
     return f"{base}.html" if number == 1 else f"{base}-{number}.html"
 
 
-# --- SVG: map and timeline --------------------------------------------------------------------
-
-@dataclass
-class MapPoint:
-    city: str
-    x: float
-    y: float
-    r: float
-    count: int
-    href: str
-
-
-@lru_cache(maxsize=1)
-def _map_data() -> dict:
-    return yaml.safe_load((DATA / "map.yaml").read_text(encoding="utf-8"))
-
-
-def map_points(collection: Collection, gazetteer: Gazetteer, width: int = 480, height: int = 400):
-    data = _map_data()
-    lon0, lon1, lat0, lat1 = 118.9, 125.9, 38.5, 43.7
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        scale = min(width / (lon1 - lon0), height / (lat1 - lat0))
-        return round((lon - lon0) * scale, 1), round((lat1 - lat) * scale, 1)
-
-    outline = " ".join(f"{x},{y}" for x, y in (project(*p) for p in data["outline"]))
-    most = max([len(v) for v in collection.by_city.values()] or [1])
-    points = []
-    for city, (lon, lat) in data["cities"].items():
-        count = len(collection.by_city.get(city, []))
-        x, y = project(lon, lat)
-        r = round(4 + 14 * math.sqrt(count / most), 1) if count else 3
-        points.append(MapPoint(city, x, y, r, count, f"cities/{gazetteer.city_slug(city)}.html"))
-    apart = [(c, len(collection.by_city.get(c, [])), f"cities/{gazetteer.city_slug(c)}.html")
-             for c in (NATIONAL, PROVINCE_WIDE) if collection.by_city.get(c)]
-    return {"outline": outline, "points": points, "apart": apart, "width": width, "height": height}
-
-
-def timeline_bars(collection: Collection, width: int = 640, height: int = 160):
-    """A bar for each month from the first dated article to the last; the articles of a year
-    whose month is not known get a bar of their own after the year's last month."""
-    counts: dict[tuple[int, int], int] = {}  # by (year, month), month 0: only the year is known
-    for a in collection.articles:
-        if a.year:
-            counts[(a.year, a.month or 0)] = counts.get((a.year, a.month or 0), 0) + 1
-    if not counts:
-        return None
-    first, last = min((y, m or 1) for y, m in counts), max((y, m or 1) for y, m in counts)
-    months = []
-    y, m = first
-    while (y, m) <= last:
-        months.append((y, m))
-        if (y, 0) in counts and (m == 12 or (y, m) == last):
-            months.append((y, 0))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    bar = width / len(months)
-    top = max(counts.values())
-    bars = []
-    for i, (y, m) in enumerate(months):
-        n = counts.get((y, m), 0)
-        h = round((height - 30) * n / top, 1)
-        bars.append({"x": round(i * bar, 1), "w": max(round(bar - 2, 1), 1), "h": h, "y": round(height - 20 - h, 1),
-                     "count": n, "label": f"{y}年{m}月" if m else f"{y}年（月份不详）", "year": y, "month": m,
-                     "tick": m == 1 or i == 0})
-    return {"bars": bars, "width": width, "height": height}
-
-
 # --- Pages ------------------------------------------------------------------------------------
 
 @dataclass
@@ -297,7 +228,7 @@ class Renderer:
         jobs = [
             PageJob("index.html", None, lambda: self.page(
                 "index.html", "index.html", collection=c, newest=c.articles[:self.settings.home_count],
-                map=map_points(c, self.gazetteer), timeline=timeline_bars(c))),
+                maps=maps(c, self.gazetteer), timeline=timeline_bars(c))),
             PageJob("search.html", None, lambda: self.page("search.html", "search.html", collection=c)),
             PageJob("404.html", None, lambda: self.page("404.html", "404.html")),
             PageJob("robots.txt", None, lambda: self.page("robots.txt", "robots.txt")),
@@ -307,7 +238,7 @@ class Renderer:
                 jobs.append(PageJob(article_path(a, script), self._article_key(a, script),
                                     functools.partial(self._article_page, a, script)))
         jobs += self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,
-                            extra={"map": map_points(c, self.gazetteer)})
+                            extra={"maps": maps(c, self.gazetteer)})
         jobs += self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)}, months=True)
         jobs += self._lists("sources", "来源", c.by_source, self.source_slug)
         jobs += self._lists("districts", "区县", c.by_district, self.district_slug)
