@@ -12,7 +12,8 @@ from .errors import GazetteError, Report
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the article collection into a static site.")
+    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "gazette"  # build.py, or the `gazette` command
+    parser = argparse.ArgumentParser(prog=prog, description="Build the article collection into a static site.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
     parser.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
     parser.add_argument("--base-url", help="absolute URL of the published site, e.g. https://user.github.io/repo/")
@@ -73,6 +74,12 @@ def _system_error(exc: OSError) -> GazetteError:
     return GazetteError(exc.strerror or str(exc), exc.filename, hint=hint)
 
 
+def _counts(report: Report) -> str:
+    """Warnings, and review notes apart: a note is for a curator to check, not a problem."""
+    notes = f", {len(report.notes)} review notes" if report.notes else ""
+    return f"{len(report.warnings)} warnings{notes}"
+
+
 def _indexed(years: list[str]) -> str:
     return f"search index made again for {', '.join(years)}" if years else "search index unchanged"
 
@@ -88,9 +95,10 @@ def _run(command: str, args, project, report: Report) -> int:
         if report.errors:
             report.info.append(f"build failed: {len(report.errors)} errors; {project.public.name}/ left as it was")
         elif result.skipped:
-            report.info.append(f"nothing changed: {result.articles} articles, {result.pages} pages ({result.seconds:.2f} s)")
+            report.info.append(f"nothing changed: {result.articles} articles, {result.pages} pages, "
+                               f"{_counts(report)} ({result.seconds:.2f} s)")
         else:
-            report.info.append(f"built {result.articles} articles, {result.pages} pages, {len(report.warnings)} warnings"
+            report.info.append(f"built {result.articles} articles, {result.pages} pages, {_counts(report)}"
                                f" in {result.seconds:.1f} s ({_indexed(result.indexed)})")
         return 0
     if command == "import":
@@ -105,10 +113,12 @@ def _run(command: str, args, project, report: Report) -> int:
         return 0
     if command == "check":
         count = pipeline.check(project, report)
-        report.info.append(f"checked {count} articles: {len(report.errors)} errors, {len(report.warnings)} warnings")
+        report.info += [f"note: {note}" for note in report.notes]
+        report.info.append(f"checked {count} articles: {len(report.errors)} errors, {_counts(report)}")
         return 0
     if command == "serve":
         from .serve import serve
+        project.drafts = True  # a preview shows drafts, each with a banner
         return serve(project, args.port)
     if command == "new":
         return _new(project, args.slug, report)
@@ -116,13 +126,16 @@ def _run(command: str, args, project, report: Report) -> int:
 
 
 def _new(project, slug: str, report: Report) -> int:
-    from .content import SLUG
+    import datetime as dt
+
+    from .content import SLUG, TEMPLATE
     if not SLUG.match(slug):
         raise GazetteError(f"{slug!r} is not a valid slug", hint="use lowercase ASCII letters, digits and '-'")
     path = project.content / f"{slug}.md"
     if path.exists():
         raise GazetteError("file exists already", path)
     project.content.mkdir(parents=True, exist_ok=True)
-    path.write_text("---\ntitle: 标题\ncity: 沈阳\ndate: 2020-01-01\nsource: 来源\n---\n\n正文。\n", encoding="utf-8")
-    report.info.append(f"created {path.relative_to(project.root)}: fill it in, then run make")
+    path.write_text(TEMPLATE.format(date=dt.date.today().isoformat()), encoding="utf-8")
+    report.info.append(f"created {path.relative_to(project.root)}: fill it in (`check` says what is left),"
+                       " delete its `draft: true` line, then run make")
     return 0

@@ -21,7 +21,22 @@ REQUIRED = ("title", "city", "date", "source")
 STRING_FIELDS = ("title", "subtitle", "city", "district", "province", "source", "author", "seed", "script",
                  "date_precision", "slug", "seed_sha256")
 LIST_FIELDS = ("captions", "review")
-KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", frontmatter.IMPORT_HASH}
+KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", "draft",
+                                                                   frontmatter.IMPORT_HASH}
+# What `build.py new` writes: a file that check and build refuse until its placeholders are replaced
+PLACEHOLDERS = {"title": "标题", "source": "来源"}
+PLACEHOLDER_BODY = "正文。"
+TEMPLATE = f"""---
+title: {PLACEHOLDERS["title"]}  # the headline as printed
+city: 沈阳  # a prefecture-level city of China (沈阳, 齐齐哈尔), 辽宁 or 全国
+date: {{date}}  # YYYY-MM-DD; YYYY-MM or YYYY when only that is known
+source: {PLACEHOLDERS["source"]}  # the paper or website (辽宁日报, 新华网)
+author:  # the byline; empty when there is none
+draft: true  # shown by `serve` only; delete this line to publish
+---
+
+{PLACEHOLDER_BODY}
+"""
 MAX_SLUG = 160  # characters: a slug names files (articles/hant/SLUG.html) and URLs
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,%d}\Z" % (MAX_SLUG - 1))  # \Z: "evil\n" is no slug
 MAX_CONTENT_BYTES = MAX_TEXT_BYTES
@@ -74,6 +89,14 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         problem("title", "`title` is empty")
     if "source" in meta and not str(meta.get("source") or "").strip():
         problem("source", "`source` is empty")
+    for key, placeholder in PLACEHOLDERS.items():
+        if str(meta.get(key) or "").strip() == placeholder:
+            problem(key, f"`{key}` is still the template's placeholder {placeholder!r}", "fill it in")
+    if body.strip() == PLACEHOLDER_BODY:
+        problems.append(GazetteError(f"the text is still the template's placeholder {PLACEHOLDER_BODY!r}", rel,
+                                     body_line, "write the article below the front matter"))
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        problem("draft", f"`draft` must be true or false, not {_shown(meta['draft'])}")
     if "date" in meta and meta["date"] is None:
         report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
     city = meta.get("city")
@@ -107,7 +130,7 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         province=text_fields["province"] or places.province_of(text_fields["city"] or ""),
         date_precision=precision if date else None, author=text_fields["author"],
         seed=text_fields["seed"], seed_part=meta.get("seed_part"), captions=tuple(meta.get("captions") or ()),
-        review=tuple(meta.get("review") or ()),
+        review=tuple(meta.get("review") or ()), draft=meta.get("draft") is True,
     )
 
 

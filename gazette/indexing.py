@@ -41,6 +41,10 @@ UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
 COMPLETE = ".gazette-complete"  # written last into a cached index: without it the entry is not used
 TEMPORARY = ".tmp-"  # an index being copied into the cache
+# Pagefind writes its ready-made interfaces beside each index, and has no option not to; our
+# search page loads pagefind.js and what it fetches, never these: they are deleted, not published
+UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"})
 
 
 def make_records_folder(cache: Path, size: int) -> Path:
@@ -132,9 +136,9 @@ class Indexing:
             if force:
                 todo.append(name)
             elif old_keys.get(name) == key and last.is_dir():
-                writer.copy_tree(last, f"{BUNDLE}/{name}")
+                writer.copy_tree(last, f"{BUNDLE}/{name}", leave_out=UNUSED)  # UNUSED: an older build's
             elif self._cached(name):
-                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}", leave_out=frozenset({COMPLETE}))
+                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}", leave_out=UNUSED | {COMPLETE})
             else:
                 todo.append(name)
         if todo:
@@ -173,6 +177,8 @@ class Indexing:
             self._processes.append(process)
         finish_pagefind(process)
         bundle = self.writer.staging / BUNDLE / name
+        for unused in UNUSED:
+            (bundle / unused).unlink(missing_ok=True)
         by_slug = {a.slug: a for a in self.groups[name]}
         table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
         write_file(bundle / FACETS, table.encode("utf-8"))

@@ -28,6 +28,7 @@ class Article:
     seed_part: int | None = None  # its place among the articles of the seed
     captions: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
+    draft: bool = False  # shown by `serve`, never published
 
     @property
     def year(self) -> int | None:

@@ -41,6 +41,7 @@ class Project:
     root: Path
     out: Path | None = None
     base_url: str | None = None
+    drafts: bool = False  # `serve`: articles with `draft: true` are built too (never by a publishing build)
 
     @property
     def seeds(self) -> Path:
@@ -84,7 +85,7 @@ def _input_files(project: Project) -> list[Path]:
 
 def inputs_stat(project: Project, files: list[Path]) -> str:
     """Names, sizes and times of every input: equal to the last build's, nothing changed."""
-    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+    digest = hashlib.sha256(f"{__version__}|{project.base_url}|{project.drafts}".encode())
     for path in files:
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
@@ -93,7 +94,7 @@ def inputs_stat(project: Project, files: list[Path]) -> str:
 
 def inputs_hash(project: Project, files: list[Path]) -> str:
     """Everything the output depends on, by content: inputs, layouts, settings, the code."""
-    digest = hashlib.sha256(f"{__version__}|{project.base_url}".encode())
+    digest = hashlib.sha256(f"{__version__}|{project.base_url}|{project.drafts}".encode())
     for path in files:
         digest.update(str(path.relative_to(project.root) if project.root in path.parents else path.name).encode()
                       + b"\0" + path.read_bytes() + b"\0")
@@ -201,11 +202,14 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
     if not force and state.get("inputs") == key and report.ok:
         result.skipped = True
         result.articles, result.pages = state.get("articles", 0), state.get("pages", 0)
+        _replay(state, report)  # the same inputs have the same warnings: a build says them every time
         result.seconds = time.perf_counter() - started
         return result
+    seen = len(report.warnings)
     articles = load_content(project.content, project.root, report, project.cache / f"content-{__version__}.pickle")
     if not report.ok:
         return result
+    articles = publishable(articles, project.drafts, report)
     collection = Collection.build(articles)
     prepared = prepare_all(articles, project.cache / f"prepared-{__version__}.pickle")
     writer = SiteWriter(project.public)
@@ -236,7 +240,9 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
             return result
         writer.commit()
         _write_state(project, {"inputs": key, "stat": stat_key, "index": indexing.keys, "articles": result.articles,
-                               "pages": result.pages, "page_keys": page_keys})
+                               "pages": result.pages, "page_keys": page_keys,
+                               "warnings": [_stored(w) for w in report.warnings[seen:]],
+                               "notes": [_stored(n) for n in report.notes]})
     except BaseException:
         if indexing is not None:
             indexing.cancel()  # before the folder it writes into goes
@@ -244,6 +250,29 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
         raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def publishable(articles: list, drafts: bool, report: Report) -> list:
+    """The articles a build shows (drafts only when asked: `serve`); every article's review notes."""
+    for a in articles:
+        for note in a.review:
+            report.notes.append(GazetteError(f"review: {note}", a.source_path))
+    left_out = [a for a in articles if a.draft and not drafts]
+    if left_out:
+        report.info.append(f"{len(left_out)} drafts left out (`draft: true`; `serve` shows them)")
+    return [a for a in articles if drafts or not a.draft]
+
+
+def _stored(problem: GazetteError) -> list:
+    return [problem.message, problem.path, problem.line, problem.hint]
+
+
+def _replay(state: dict, report: Report) -> None:
+    try:
+        report.warnings += [GazetteError(*w) for w in state.get("warnings", [])]
+        report.notes += [GazetteError(*n) for n in state.get("notes", [])]
+    except TypeError:  # an older state: nothing to say
+        pass
 
 
 def progress(items, label: str, total: int | None = None):
@@ -303,16 +332,25 @@ def _site_hash(project: Project, settings) -> str:
     return digest.hexdigest()
 
 
-def _seed_pages(project: Project, renderer: Renderer, collection: Collection, report: Report) -> dict[str, str]:
+def seeds_named(collection: Collection) -> dict[str, list]:
+    """The seeds the articles come from, with their articles."""
     by_seed: dict[str, list] = {}
     for a in collection.articles:
         if a.seed:
             by_seed.setdefault(a.seed, []).append(a)
+    return dict(sorted(by_seed.items()))
+
+
+def missing_seed(name: str, articles: list) -> str:
+    return f"seed {name!r} named by {articles[0].source_path} is not in seeds/"
+
+
+def _seed_pages(project: Project, renderer: Renderer, collection: Collection, report: Report) -> dict[str, str]:
     pages = {}
-    for name, articles in sorted(by_seed.items()):
+    for name, articles in seeds_named(collection).items():
         path = project.seeds / name
         if not path.is_file():
-            report.warn(f"seed {name!r} named by {articles[0].source_path} is not in seeds/")
+            report.warn(missing_seed(name, articles))
             continue
         try:
             text = read_seed(path).text
@@ -333,7 +371,9 @@ def check(project: Project, report: Report) -> int:
             read_seed(path)
             read_sidecar(path)
         except GazetteError as exc:
-            report.error(exc)
+            report.warnings.append(exc)  # as a build says it: a seed it cannot read does not stop it
+    drafts = [a for a in articles if a.draft]
+    articles = publishable(articles, False, report)
     if report.ok:
         collection = Collection.build(articles)
         try:
@@ -346,12 +386,12 @@ def check(project: Project, report: Report) -> int:
             outputs = {job.path for job in jobs} | {f"seeds/{a.seed}.html" for a in articles if a.seed}
             for article in articles:
                 _check_links(project, article, outputs, report)
+            for name, group in seeds_named(collection).items():
+                if not (project.seeds / name).is_file():
+                    report.warn(missing_seed(name, group))
         except GazetteError as exc:
             report.error(exc)
-    for a in articles:
-        for note in a.review:
-            report.warn(f"review: {note}", a.source_path)
-    return len(articles)
+    return len(articles) + len(drafts)
 
 
 def _render_samples(jobs: list[PageJob]) -> None:

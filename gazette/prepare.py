@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import cache as build_cache
 from .model import Article
-from .render import markdown, plain_text_of
+from .render import first_sentences, markdown, plain_text_of
 from .script import to_simplified
 from .search import search_record
 from .workers import map_in_parts
@@ -25,6 +25,7 @@ class Prepared:
     key: str  # hash of the article: pages showing it fingerprint it by this
     html: str  # the body as HTML
     text: str  # title, body and captions as Simplified plain text (the offline index matches on it)
+    summary: str  # the body's first sentences as written: description and feed summary
     record: str  # what Pagefind indexes (see search.search_record)
 
 
@@ -35,8 +36,9 @@ def article_key(article: Article) -> str:
 def prepare(article: Article, key: str) -> Prepared:
     tokens = markdown().parse(article.body)
     html = markdown().renderer.render(tokens, markdown().options, {})
-    text = to_simplified(" ".join([article.title, article.subtitle or "", plain_text_of(tokens), *article.captions]))
-    return Prepared(key, html, text, search_record(article, text))
+    body = plain_text_of(tokens)
+    text = to_simplified(" ".join([article.title, article.subtitle or "", body, *article.captions]))
+    return Prepared(key, html, text, first_sentences(body), search_record(article, text))
 
 
 def _prepare_all(todo: list[tuple[Article, str]]) -> list[Prepared]:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from .charts import maps, timeline_bars
 from .errors import GazetteError
+from .extract import UNKNOWN_SOURCE
 from .garbled import GARBLED
 from .gazetteer import Gazetteer
 from .model import Article, Collection
@@ -30,6 +31,8 @@ from .script import HANS, HANT, convert
 from .settings import Settings
 from .slugs import pinyin_words, unique
 
+TABLE_ROWS = 100  # rows of a page of the table of all articles (a row is small: a list page has 20)
+TABLE_BASES = {"date": "articles", "city": "articles-by-city", "source": "articles-by-source"}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 UNDATED = "undated"
 
@@ -118,13 +121,34 @@ def format_date(article: Article) -> str:
 
 # Atom wants a full RFC 3339 timestamp, and the build has no clock (the same input gives the same
 # bytes): an entry is dated at the start of its known period, the earliest it can have appeared,
-# and its summary gives the date as known (2020年). An undated entry gets a fixed placeholder.
-ATOM_UNDATED = "2020-01-01T00:00:00Z"
+# and its summary gives the date as known (2020年). An undated article has no date to give, and
+# `updated` is required (RFC 4287 4.1.2): it is left out of the feed (feed_articles).
 
 
-def atom_time(article: Article | None) -> str:
-    start = article.period_start if article else None
-    return f"{start.isoformat()}T00:00:00Z" if start else ATOM_UNDATED
+def atom_time(article: Article) -> str:
+    return f"{article.period_start.isoformat()}T00:00:00Z"
+
+
+def feed_articles(collection: Collection, count: int) -> list[Article]:
+    """The newest dated articles, newest first."""
+    return [a for a in collection.articles if a.date][:count]
+
+
+_SENTENCE = re.compile(r".+?(?:[。！？!?…]+[”’」』）)]*|$)", re.S)
+
+
+def first_sentences(text: str, least: int = 60, most: int = 160) -> str:
+    """The opening sentences of a text, for a description or a summary: whole sentences up to at
+    least `least` characters where the text has them, never more than `most` (then cut, with …)."""
+    text = re.sub(r"(?<=[。！？”’」』）])\s+|\s+(?=[“‘「『（])", "", " ".join(text.split()))
+    out = ""
+    for match in _SENTENCE.finditer(text):
+        if out and len(out) + len(match.group(0)) > most:
+            break
+        out += match.group(0)
+        if len(out) >= least:
+            break
+    return out if len(out) <= most else out[:most - 1] + "…"
 
 
 def year_slug(year: int | None) -> str:
@@ -188,7 +212,7 @@ class Renderer:
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
-            author_slug=self.author_slug, HANS=HANS, HANT=HANT)
+            author_slug=self.author_slug, HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE, has_feed=bool(feed_articles(collection, 1)))
         self._slugs = {kind: _unique_slugs(list(groups)) for kind, groups in
                        (("sources", collection.by_source), ("districts", collection.by_district),
                         ("authors", collection.by_author))}
@@ -215,9 +239,9 @@ class Renderer:
         for name in self.env.list_templates(filter_func=lambda n: not n.startswith("static/")):
             self.template(name)
 
-    def page(self, template_name: str, path: str, lang: str = HANS, **context) -> str:
-        depth = path.count("/")
-        root = "../" * depth or "./"
+    def page(self, template_name: str, path: str, lang: str = HANS, root: str | None = None, **context) -> str:
+        """`root` is the way back to the site's top: relative ("../"), unless given (404.html)."""
+        root = root or "../" * path.count("/") or "./"
         try:
             return self.template(template_name).render(root=root, path=path, lang=lang, **context)
         except jinja2.TemplateError as exc:
@@ -230,7 +254,10 @@ class Renderer:
                 "index.html", "index.html", collection=c, newest=c.articles[:self.settings.home_count],
                 maps=maps(c, self.gazetteer), timeline=timeline_bars(c))),
             PageJob("search.html", None, lambda: self.page("search.html", "search.html", collection=c)),
-            PageJob("404.html", None, lambda: self.page("404.html", "404.html")),
+            # GitHub Pages answers a missing URL at any depth with 404.html: only absolute links
+            # work there, so with a base_url it gets them (without, it works at the top only)
+            PageJob("404.html", None, lambda: self.page(
+                "404.html", "404.html", root=self.settings.url("") if self.settings.absolute else None)),
             PageJob("robots.txt", None, lambda: self.page("robots.txt", "robots.txt")),
         ]
         for a in c.articles:
@@ -243,11 +270,43 @@ class Renderer:
         jobs += self._lists("sources", "来源", c.by_source, self.source_slug)
         jobs += self._lists("districts", "区县", c.by_district, self.district_slug)
         jobs += self._lists("authors", "作者", c.by_author, self.author_slug)
+        jobs += self._table()
         if self.settings.absolute:
-            html = sorted(j.path for j in jobs if j.path.endswith(".html") and j.path != "404.html")
-            jobs.append(PageJob("feed.xml", None, lambda: self.page(
-                "feed.xml", "feed.xml", articles=c.articles[:self.settings.feed_count])))
-            jobs.append(PageJob("sitemap.xml", None, lambda: self.page("sitemap.xml", "sitemap.xml", paths=html)))
+            entries = self._sitemap([j.path for j in jobs if j.path.endswith(".html") and j.path != "404.html"])
+            feed = feed_articles(c, self.settings.feed_count)
+            if feed:
+                jobs.append(PageJob("feed.xml", None, lambda: self.page(
+                    "feed.xml", "feed.xml", articles=feed, summaries={a.slug: self.prepared[a.slug].summary
+                                                                      for a in feed})))
+            jobs.append(PageJob("sitemap.xml", None, lambda: self.page("sitemap.xml", "sitemap.xml", entries=entries)))
+        return jobs
+
+    def _sitemap(self, paths: list[str]) -> list[tuple[str, str]]:
+        """(URL path, lastmod) of every page: the home page as its canonical link names it (the
+        folder), an article page dated by its day where the day is known."""
+        days = {article_path(a, script): a.date_iso for a in self.collection.articles
+                if a.date and a.date_precision in (None, "day") for script in (HANS, HANT)}
+        return [("" if p == "index.html" else p, days.get(p, "")) for p in sorted(paths)]
+
+    def _table(self) -> list[PageJob]:
+        """Every article in a table, sorted by date, by city or by source: each order its own
+        pages (no script needed); the column headings link the orders."""
+        c = self.collection
+        orders = {"date": c.articles,
+                  "city": sorted(c.articles, key=lambda a: (a.city is None, a.city and self.gazetteer.city_slug(a.city))),
+                  "source": sorted(c.articles, key=lambda a: self.source_slug(a.source))}
+        firsts = {order: page_name(TABLE_BASES[order], 1) for order in orders}
+        jobs = []
+        for order, articles in orders.items():
+            chunks = paginate(articles, TABLE_ROWS)
+            names = [page_name(TABLE_BASES[order], n) for n in range(1, len(chunks) + 1)]
+            for number, chunk in enumerate(chunks, 1):
+                path = names[number - 1]
+                jobs.append(PageJob(path, fingerprint(self.site_key, "table", order, number, names, len(articles),
+                                                      [shown(a) for a in chunk]),
+                                    functools.partial(self.page, "all.html", path, order=order, orders=firsts,
+                                                      articles=chunk, number=number, pages=names,
+                                                      total=len(articles))))
         return jobs
 
     def _article_key(self, a: Article, script: str) -> str:
@@ -258,11 +317,30 @@ class Renderer:
                            [shown(r) for r in c.related[a.slug]], links)
 
     def _article_page(self, a: Article, script: str) -> str:
-        body = self.prepared[a.slug].html
-        html = self.page("article.html", article_path(a, script), lang=script, article=a, script=script,
+        body, summary = self.prepared[a.slug].html, self.prepared[a.slug].summary
+        path = article_path(a, script)
+        html = self.page("article.html", path, lang=script, article=a, script=script,
                          body=Markup(body), damaged=is_damaged(a, body), collection=self.collection,
-                         chrome_lang=HANS if script == a.script == HANT else script)
+                         chrome_lang=HANS if script == a.script == HANT else script,
+                         description=summary or a.subtitle or a.title,
+                         linked_data=self._linked_data(a, script, path, summary) if self.settings.absolute else None)
         return html if script == a.script else convert(html, script)
+
+    def _linked_data(self, a: Article, script: str, path: str, summary: str) -> dict:
+        """schema.org NewsArticle: only what is known (a field is left out, never a placeholder)."""
+        data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+                "inLanguage": script, "url": self.settings.url(path)}
+        if a.date:
+            data["datePublished"] = a.date_iso
+        if a.authors:
+            data["author"] = [{"@type": "Person", "name": name} for name in a.authors]
+        if a.source != UNKNOWN_SOURCE:
+            data["publisher"] = {"@type": "Organization", "name": a.source}
+        if a.city:
+            data["contentLocation"] = {"@type": "Place", "name": a.city}
+        if summary:
+            data["description"] = summary
+        return data
 
     def _lists(self, kind: str, label: str, groups: dict, slug, extra: dict | None = None,
                months: bool = False) -> list[PageJob]:

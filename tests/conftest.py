@@ -52,7 +52,7 @@ def make_site(root: Path, files: dict[str, str], layouts: bool = True) -> Path:
     return root
 
 
-def article_md(title="标题", city="沈阳", date="2020-02-11", source="测试报", body="正文内容。", **extra) -> str:
+def article_md(title="测试文章", city="沈阳", date="2020-02-11", source="测试报", body="正文内容。", **extra) -> str:
     lines = ["---", f"title: {title}", f"city: {city}", f"date: {date}", f"source: {source}"]
     lines += [f"{k}: {v}" for k, v in extra.items()]
     return "\n".join(lines + ["---", "", body, ""])

@@ -236,7 +236,7 @@ def test_new_refuses_a_bad_slug(tmp_path, slug):
 def test_control_characters_are_removed_with_a_warning(tmp_path):
     title = r'"标题\v\f\e[31m\uFFFE\x85\uFDD0结束"'
     root = make_site(tmp_path / "site", {
-        "content/a.md": article_md(title=title, source=r'"来源\x01\x7f"', captions=r'["图\x1b说"]',
+        "content/a.md": article_md(title=title, source=r'"报社\x01\x7f"', captions=r'["图\x1b说"]',
                                    body="正文\x0b有\x0c控制字符。"),
         "content/b.md": article_md(title="另一篇"),
         "site.yaml": 'title: "选集\\x1b"\n'})

@@ -26,8 +26,11 @@ def test_pages_workflow_builds_and_deploys_with_official_actions():
     assert "actions/upload-pages-artifact" in uses(build)
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "public"
-    run = next(s["run"] for s in build["steps"] if "run" in s)
-    assert run.startswith("make BASE_URL=") and "steps.pages.outputs.base_url" in run
+    runs = [s.get("run", "") for s in build["steps"]]
+    run = next(r for r in runs if r.startswith("make BASE_URL="))
+    assert "steps.pages.outputs.base_url" in run
+    # check runs before the build, and so before anything is uploaded or deployed
+    assert "make check" in runs and runs.index("make check") < runs.index(run)
     assert deploy["needs"] == "build" and uses(deploy) == ["actions/deploy-pages"]
     assert deploy["environment"]["name"] == "github-pages"
     for job in (build, deploy):
