@@ -290,7 +290,7 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
 def _mark_menus(entries: list[Entry]) -> None:
     """Three or more bulleted short items in a row are a site's menu (• 首页新闻 • 热点关注 …)."""
     run: list[Entry] = []
-    for e in entries + [Entry(0, "x", "x")]:
+    for e in [*entries, Entry(0, "x", "x")]:  # a last non-item closes the last run
         if not e.text:
             continue
         if _BULLET.match(e.text) and e.kind is None and len(_strip_bullet(e.simple)) <= 12:

@@ -119,24 +119,22 @@ def _first_full_date(text: str) -> dt.date | None:
 
 
 def _full_dates(text: str) -> list[dt.date]:
-    out = []
-    for y, m, d in _FULL_DATE.findall(text):
-        try:
-            out.append(dt.date(int(y), int(m), int(d)))
-        except ValueError:
-            pass
-    return out
+    return [date for ymd in _FULL_DATE.findall(text) if (date := _date(*ymd))]
+
+
+def _date(year: int | str, month: int | str, day: int | str) -> dt.date | None:
+    """The date, or None where the numbers make none (2月30日)."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _dates_in(text: str, facts: PageFacts) -> list[dt.date]:
     year = max(facts.years) if facts.years else (facts.era_year[0] if facts.era_year else None)
     dates = _full_dates(text)
     if year:
-        for m, d in _MONTH_DAY.findall(_FULL_DATE.sub("", text)):
-            try:
-                dates.append(dt.date(year, int(m), int(d)))
-            except ValueError:
-                pass
+        dates += [date for m, d in _MONTH_DAY.findall(_FULL_DATE.sub("", text)) if (date := _date(year, m, d))]
     return dates
 
 
@@ -207,15 +205,19 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     source = source or facts.guessed_source or facts.site
     place = _place(title, subtitle, facts.dateline + body_text, source)
     for key, name in (("city", place.city), ("district", place.district)):
-        lines.update({key: p.line for p in paras[::-1] if name and name[:2] in p.simple})
+        first = next((p.line for p in paras if name and name[:2] in p.simple), None)
         if name and name[:2] in simplified(f"{title} {subtitle or ''}"):
-            lines[key] = lines.get("title", 0)
+            first = lines.get("title", 0)
+        if first is not None:
+            lines[key] = first
     if place.city is None and block.kind != "commentary":
         review.append(f"city: the text is about several cities of {place.province} or the whole province; "
-                      "set `city` if one is meant" if place.province else "city: the text names no place; set `city` by hand")
+                      "set `city` if one is meant" if place.province
+                      else "city: the text names no place; set `city` by hand")
     if source is None:
         source = UNKNOWN_SOURCE
-        review.append(f"source: the text does not name its paper or site; add `source:` to seeds/{Path(seed_name).stem}.yaml")
+        review.append("source: the text does not name its paper or site; "
+                      f"add `source:` to seeds/{Path(seed_name).stem}.yaml")
     for para in paras + block.captions:
         review += [f"garbled text near “{spot}”" for spot in find_garbled(para.text)]
     fields = {
@@ -332,7 +334,8 @@ def choose_date(text: str, facts: PageFacts) -> tuple[dt.date | None, str | None
     year_from = _year_reason(facts)
     if dates:
         latest = max(dates)
-        return latest, "day", f"date: inferred from the latest date in {where} ({latest.month}月{latest.day}日){year_from}"
+        note = f"date: inferred from the latest date in {where} ({latest.month}月{latest.day}日){year_from}"
+        return latest, "day", note
     year = max(facts.years) if facts.years else (facts.era_year[0] if facts.era_year else None)
     if year:
         return dt.date(year, 1, 1), "year", f"date: only the year could be inferred{year_from}"
@@ -385,4 +388,4 @@ def assign_removed(drafts: list[Draft], blocks: list[Block], removed: list[Remov
         drafts[index].removed.append(item.as_dict())
         if item.kind == "page_jump" and "下转" in simplified(item.text):
             notes = drafts[index].fields.setdefault("review", None) or []
-            drafts[index].fields["review"] = notes + [f"text: goes on on another page {item.text}, not in this seed"]
+            drafts[index].fields["review"] = [*notes, f"text: goes on on another page {item.text}, not in this seed"]

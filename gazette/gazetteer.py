@@ -27,7 +27,8 @@ TITLE_WEIGHT = 5
 LEAD_WEIGHT = 2  # the first paragraph, up to LEAD_LENGTH characters, says where the story happens
 LEAD_LENGTH = 200
 # The place in a dateline is where the story was filed, not what it is about.
-_DATELINE = re.compile(rf"(新华社|本报|中新社|人民网|新华网|[{HAN_CHARS}]{{2,6}}网)[{HAN_CHARS}]{{2,8}}(\d{{1,2}}月\d{{1,2}}日)(电|讯)")
+_DATELINE = re.compile(rf"(新华社|本报|中新社|人民网|新华网|[{HAN_CHARS}]{{2,6}}网)[{HAN_CHARS}]{{2,8}}"
+                       r"(\d{1,2}月\d{1,2}日)(电|讯)")
 # A bare name followed by one of these starts a longer name: 凤城镇, 新民屯, 中山路, 朝阳社区.
 _LONGER_NAME = re.compile(r"镇|乡|村|屯|庄|堡|寨|路|巷|街道|大街|大道|胡同|社区|小区|嘎查|苏木")
 # 城区, 郊区, 矿区: district names that are ordinary words count only right after their city.
@@ -185,7 +186,7 @@ class Gazetteer:
             return None
         top, district = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
-        if len(ranked) == 1 or top >= TITLE_WEIGHT and top > runner_up or top >= 2 * max(runner_up, 1) + 1:
+        if len(ranked) == 1 or (top >= TITLE_WEIGHT and top > runner_up) or top >= 2 * max(runner_up, 1) + 1:
             return district
         return None
 
@@ -240,7 +241,7 @@ class _Words:
         if self.starts[first] != start:
             return False
         last = bisect_right(self.starts, end - 1) - 1
-        return self.ends[last] == end or first == last and self.ends[last] == end + 1
+        return self.ends[last] == end or (first == last and self.ends[last] == end + 1)
 
 
 # --- Loading ---------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def _read_places() -> list[dict]:
     text = (DATA / "places.tsv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
 
 
 @lru_cache(maxsize=1)

@@ -48,7 +48,7 @@ def read_sidecar(seed_path: Path) -> dict:
                     data["date"] = dt.date.fromisoformat(str(data["date"]))
                 except ValueError:
                     raise GazetteError(f"invalid date {data['date']!r}", path, _key_line(path, "date"),
-                                       hint="write dates as YYYY-MM-DD")
+                                       hint="write dates as YYYY-MM-DD") from None
             unknown = sorted(set(data) - SIDECAR_FIELDS)
             if unknown:
                 raise GazetteError(f"unknown field {unknown[0]!r} in sidecar", path, _key_line(path, unknown[0]),
@@ -61,7 +61,7 @@ def sidecar_path(seed_path: Path) -> Path | None:
     return next((p for p in (seed_path.with_suffix(s) for s in SIDECAR_SUFFIXES) if p.is_file()), None)
 
 
-def apply_sidecar_to_drafts(seed_path: Path, index: "ContentIndex", report: Report) -> list[Path]:
+def apply_sidecar_to_drafts(seed_path: Path, index: ContentIndex, report: Report) -> list[Path]:
     """A sidecar added or changed after its seed was imported fills the drafts no one edited."""
     sidecar = read_sidecar(seed_path)
     written: list[Path] = []
@@ -91,8 +91,8 @@ def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:
     cleaned = clean_page(seed.text)
     blocks = split_page(cleaned.lines, cleaned.title_line is not None)
     facts = page_facts(cleaned, "\n".join(ln.text for ln in cleaned.lines))
-    metas = [[m for m in facts.metas if block_of(blocks, m[0]) == i] for i in range(len(blocks))]
-    drafts = [build_draft(block, facts, seed.path.name, block_metas) for block, block_metas in zip(blocks, metas)]
+    drafts = [build_draft(block, facts, seed.path.name, [m for m in facts.metas if block_of(blocks, m[0]) == i])
+              for i, block in enumerate(blocks)]
     if drafts:
         assign_removed(drafts, blocks, [*cleaned.removed, *seed.repairs])
     for part, draft in enumerate(drafts, 1):
@@ -117,7 +117,7 @@ def make_slug(fields: dict, taken: set[str]) -> str:
     # a year or a month is all that is known: the slug invents no day
     prefix = (date.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]) if date else "undated"
     words = pinyin_words(str(fields.get("title") or ""))
-    return unique("-".join([prefix] + words[:SLUG_SYLLABLES]), taken)
+    return unique("-".join([prefix, *words[:SLUG_SYLLABLES]]), taken)
 
 
 @dataclass
@@ -129,7 +129,7 @@ class ContentIndex:
     seed_hashes: dict[str, str] = field(default_factory=dict)  # seed -> its hash when drafted
 
     @classmethod
-    def scan(cls, content_dir: Path, parsed: dict[Path, dict] | None = None) -> "ContentIndex":
+    def scan(cls, content_dir: Path, parsed: dict[Path, dict] | None = None) -> ContentIndex:
         index = cls()
         for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
             index.slugs.add(path.stem)

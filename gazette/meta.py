@@ -49,7 +49,8 @@ def vocabulary() -> dict:
     data["label_kind"] = dict(labels)
     names = "|".join(re.escape(lab) for lab, _ in labels)
     # a label stands at the start, after a separator or a space, and is followed by ':' or '|'
-    data["label_re"] = re.compile(rf"(?:^|(?<=[\s|｜•(（【\[]))(?:{names})\s*[:：|｜/／]\s*|(?<=[\d\s])(?:{names})\s*[:：]\s*")
+    data["label_re"] = re.compile(rf"(?:^|(?<=[\s|｜•(（【\[]))(?:{names})\s*[:：|｜/／]\s*"
+                                  rf"|(?<=[\d\s])(?:{names})\s*[:：]\s*")
     data["role_re"] = re.compile("|".join(re.escape(r) for r in sorted(data["roles"], key=len, reverse=True)))
     data["unknown_set"] = set(data["unknown"])
     data["source_end_re"] = re.compile(rf"(?:{'|'.join(map(re.escape, data['source_ends']))})$")
@@ -71,9 +72,12 @@ def widget_words() -> frozenset[str]:
 
 # --- Names ------------------------------------------------------------------------------------
 
+_NAME_FORM = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}")
+
+
 def is_name(word: str) -> bool:
     """A person's name: 2-4 Han characters (or a name with ·) starting with a surname."""
-    if word in widget_words() or word in vocabulary()["unknown_set"] or not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}", word):
+    if word in widget_words() or word in vocabulary()["unknown_set"] or not _NAME_FORM.fullmatch(word):
         return False
     single, double = surnames()
     if "·" in word:
@@ -191,9 +195,12 @@ def _set_source(meta: Meta, value: str) -> None:
         meta.source = meta.source or value
 
 
+# counts, weekdays, e-paper pages, WeChat's 发表于辽宁: beside a date line, they say nothing
+_NOISE = re.compile(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版|发表于\S{1,4}|IP属地\S{0,4}")
+
+
 def _is_noise(word: str) -> bool:
-    return word in widget_words() or bool(re.fullmatch(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版"
-                                                         r"|发表于\S{1,4}|IP属地\S{0,4}", word))
+    return word in widget_words() or bool(_NOISE.fullmatch(word))
 
 
 def _source_like(word: str) -> bool:
@@ -212,9 +219,11 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 _LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)"
                    rf"(?P<kind>讯|消息|电)\s*(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]])?")
 _LEAD_ANY = re.compile(rf"^(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)\s*"
-                       rf"(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]]|[:：]|(?=\s*[{HAN}]{{0,8}}(?:记者|通讯员)))")
+                       rf"(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]]|[:：]"
+                       rf"|(?=\s*[{HAN}]{{0,8}}(?:记者|通讯员)))")
 # 本报讯 记者X 通讯员Y报道: the names before 报道
-_REPORTED = re.compile(rf"^\s*((?:[{HAN}]{{0,8}}?(?:记者|通讯员)\s*[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}})*\s*)+)报道")
+_REPORTED = re.compile(rf"^\s*((?:[{HAN}]{{0,8}}?(?:记者|通讯员)\s*[{HAN}·]{{2,4}}(?:[\s、]+[{HAN}·]{{2,4}})*\s*)+)"
+                       r"报道")
 _NEWS_AGENCY = re.compile(r"^(新华社|中新社|人民日报)")
 _END_BYLINE = re.compile(r"[(（](?P<names>[^()（）]{2,40})[)）]\s*$")
 
@@ -227,7 +236,8 @@ def lead_byline(simple: str) -> tuple[str | None, list[str]]:
     who = match.group("who")
     agency = _NEWS_AGENCY.match(who)
     source = agency.group(1) if agency else who
-    if source.startswith("本报") or not (agency or match.re is _LEAD_ANY or vocabulary()["source_end_re"].search(source)):
+    named = agency or match.re is _LEAD_ANY or vocabulary()["source_end_re"].search(source)
+    if source.startswith("本报") or not named:
         source = None
     names = names_in(match.group("names") or "")
     if not names and (m := _REPORTED.match(simple[match.end():])):

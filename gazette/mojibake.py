@@ -13,10 +13,11 @@ Every change is returned as a `Repair` record for the import report.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import ftfy
 
@@ -120,7 +121,7 @@ class _Counts:
         kept = (self.wide[b] - self.wide[a]) - (self.lost[b] - self.lost[a])
         return (self.common[b] - self.common[a]) / kept if kept else None
 
-    def reads_as_chinese(self, n: int, run: "_Counts", start: int, end: int, min_han: int) -> bool:
+    def reads_as_chinese(self, n: int, run: _Counts, start: int, end: int, min_han: int) -> bool:
         """The first n characters are common Chinese (few lost), and the run they decode,
         characters start to end of the line as read, is not."""
         if self.han[n] < min_han or (min_han and 4 * self.lost[n] > self.wide[n]):
@@ -142,10 +143,8 @@ def _gbk_starts() -> frozenset[str]:
     out = set()
     for lead in range(0xE2, 0xF0):
         for trail in range(0x40, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):  # a pair GBK does not define
                 out.add(bytes([lead, trail]).decode("gbk"))
-            except UnicodeDecodeError:
-                pass
     return frozenset(out)
 
 
@@ -171,7 +170,7 @@ def _gbk_bytes(ch: str) -> tuple[int, ...]:
     return (BREAK,)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reads(codec: str, lead: int, trail: int) -> bool:
     try:
         bytes([lead, trail]).decode(codec)
@@ -207,7 +206,7 @@ def _fill(seq: list[int], following: int | None, gb18030: bool) -> str:
     found = set()
     for b in _hole_bytes(seq[hole + 1] if hole + 1 < len(seq) else following, gb18030):
         try:
-            ch = bytes(seq[:hole] + [b] + seq[hole + 1:]).decode("utf-8")
+            ch = bytes([*seq[:hole], b, *seq[hole + 1:]]).decode("utf-8")
         except UnicodeDecodeError:
             continue
         if _is_known(ch):

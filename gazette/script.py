@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -14,7 +14,7 @@ HAN = re.compile(f"[{HAN_CHARS}]")
 HANS, HANT = "zh-Hans", "zh-Hant"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 

@@ -20,8 +20,10 @@ HAN = HAN_CHARS  # inside character classes
 NAME = rf"[{HAN}·]{{2,4}}"
 # a reporter's role, after the paper's or group's name if any (半岛记者, 大连新闻传媒集团记者)
 _ROLE = rf"(?:[{HAN}]{{0,10}}?)(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
-BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
-LEAD = re.compile(rf"^(?:本报讯|本报[{HAN}\d]{{1,12}}讯|新华社[{HAN}\d]{{1,14}}电|[{HAN}]{{2,10}}(?:网|报|台)[{HAN}\d]{{0,10}}讯)")
+BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$"
+                    rf"|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
+LEAD = re.compile(rf"^(?:本报讯|本报[{HAN}\d]{{1,12}}讯|新华社[{HAN}\d]{{1,14}}电"
+                  rf"|[{HAN}]{{2,10}}(?:网|报|台)[{HAN}\d]{{0,10}}讯)")
 NAME_LINE = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]\s[{HAN}]{{1,2}})$")
 # A caption's photo credit, at the end of a caption or alone on a line.
 CREDIT = re.compile(
@@ -32,7 +34,8 @@ CREDIT = re.compile(
     rf"|[^\s，,。]{{2,20}}供图|供图\s*[^\s，,。]{{2,20}})$"
 )
 # A caption says what the picture shows: 图为…, or a position in brackets (左二为…).
-CAPTION_WORDS = re.compile(r"^(?:图为|上图|下图|左图|右图|图片[:：])|[(（]\s*(?:左|右|前排|后排|中)[一二三四五六七八九\d]?(?:起|为)?")
+CAPTION_WORDS = re.compile(r"^(?:图为|上图|下图|左图|右图|图片[:：])"
+                           r"|[(（]\s*(?:左|右|前排|后排|中)[一二三四五六七八九\d]?(?:起|为)?")
 CAPTION_MARK = re.compile(r"^[▲▼►◄◀▶△▽]")
 GALLERY_HEAD = re.compile(r"^[(（][^()（）]{1,60}[)）]\s*[(（]\d{1,2}[)）]")
 TERMINAL = tuple("。！？!?…”」』）)】;；—\"'’")
@@ -97,7 +100,7 @@ def heading_like(p: Para, max_len: int = 60) -> bool:
 def is_byline(simple: str) -> bool:
     """A byline line (本报记者 王云峰 通讯员 李明), its names checked against the surnames; or a
     role alone (新华社记者), which wire copy prints where the names would be."""
-    return bool(BYLINE.match(simple)) and bool(names_in(simple)) or bool(re.fullmatch(_ROLE, simple))
+    return (bool(BYLINE.match(simple)) and bool(names_in(simple))) or bool(re.fullmatch(_ROLE, simple))
 
 
 def is_name_line(p: Para) -> bool:
@@ -143,8 +146,8 @@ def mark_captions(paras: list[Para]) -> list[Para]:
     for i, p in enumerate(paras):
         s = p.simple
         credit = CREDIT.search(s)
-        if (CAPTION_MARK.match(s) or credit and (_caption_sized(p, s[:credit.start()]) or "摄" in s[-3:])
-                or CAPTION_WORDS.search(s) and len(s) <= 120 and _caption_sized(p)):
+        if (CAPTION_MARK.match(s) or (credit and (_caption_sized(p, s[:credit.start()]) or "摄" in s[-3:]))
+                or (CAPTION_WORDS.search(s) and len(s) <= 120 and _caption_sized(p))):
             p.kind = "caption"
         elif credit and is_terminal(s[:credit.start()].rstrip("(（ ")):
             cut = len(p.text) - (len(s) - credit.start())
@@ -185,7 +188,8 @@ def _mark_image_captions(paras: list[Para]) -> None:
     """The short line right below an image's file name is its caption (a caption never ends
     with a full paragraph; spacing alone is no evidence: web pages space paragraphs widely)."""
     for p in paras:
-        if p.after_image and p.kind == "text" and len(p.text) <= 80 and not p.heading and not re.search(r"。.", p.simple):
+        short = len(p.text) <= 80 and not re.search(r"。.", p.simple)
+        if p.after_image and p.kind == "text" and short and not p.heading:
             p.kind = "caption"
 
 
