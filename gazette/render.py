@@ -212,7 +212,8 @@ class Renderer:
         self.env.globals.update(
             site=settings, article_path=article_path, year_slug=year_slug,
             city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
-            author_slug=self.author_slug, HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE, has_feed=bool(feed_articles(collection, 1)))
+            author_slug=self.author_slug, HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE,
+            has_feed=bool(feed_articles(collection, 1)))
         self._slugs = {kind: _unique_slugs(list(groups)) for kind, groups in
                        (("sources", collection.by_source), ("districts", collection.by_district),
                         ("authors", collection.by_author))}
@@ -292,8 +293,9 @@ class Renderer:
         """Every article in a table, sorted by date, by city or by source: each order its own
         pages (no script needed); the column headings link the orders."""
         c = self.collection
+        city = self.gazetteer.city_slug
         orders = {"date": c.articles,
-                  "city": sorted(c.articles, key=lambda a: (a.city is None, a.city and self.gazetteer.city_slug(a.city))),
+                  "city": sorted(c.articles, key=lambda a: (a.city is None, a.city and city(a.city))),
                   "source": sorted(c.articles, key=lambda a: self.source_slug(a.source))}
         firsts = {order: page_name(TABLE_BASES[order], 1) for order in orders}
         jobs = []

@@ -13,9 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import REPO, build_project, copy_project
+from playwright.sync_api import expect
 
 CHECKERS = REPO / "tools" / "checkers" / "node_modules"
 VNU = CHECKERS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -58,7 +57,8 @@ def test_every_page_is_valid_html(site):
     run = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *files],
                          capture_output=True, text=True, timeout=600)
     messages = json.loads(run.stderr)["messages"]
-    problems = [f"{m.get('url', '').split(site.name + '/', 1)[-1]}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
+    problems = [f"{m.get('url', '').split(site.name + '/', 1)[-1]}:{m.get('lastLine', '?')}: {m['type']}: "
+                f"{m['message']}"
                 for m in messages
                 if m["type"] != "info" or (m.get("subType") == "warning"
                                            and not any(p.search(m["message"]) for p in IGNORED_WARNINGS))]

@@ -21,8 +21,8 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO, article_md, build_project, copy_project, make_site, run_cli
+
 from gazette.indexing import UNUSED
 
 BASE = "https://user.github.io/repo/"
@@ -99,7 +99,7 @@ def links(html: bytes) -> list[str]:
 
 def test_404_two_folders_deep_on_github_pages_links_everywhere(tmp_path, pages_server, page):
     copy_project(tmp_path)
-    report, public = build_project(tmp_path, base_url=pages_server)
+    report, _ = build_project(tmp_path, base_url=pages_server)
     assert report.ok, [str(e) for e in report.errors]
     missing = pages_server + "articles/hant/no-such-article.html"
     status, html = fetch(missing)
@@ -120,7 +120,7 @@ def test_404_two_folders_deep_on_github_pages_links_everywhere(tmp_path, pages_s
 
 def test_404_without_base_url_works_at_the_top_and_says_how(tmp_path):
     root = make_site(tmp_path / "s", {"content/a.md": article_md()})
-    report, public = build_project(root)
+    _, public = build_project(root)
     html = (public / "404.html").read_text(encoding="utf-8")
     assert 'href="./static/style.css"' in html and "set base_url in site.yaml" in html
 
