@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -13,7 +14,7 @@ from . import cache as build_cache
 from . import frontmatter, gazetteer
 from .errors import GazetteError, Report, key_line
 from .model import Article
-from .read import CONTROL_CHARS, MAX_TEXT_BYTES, read_input, read_utf8, without_controls
+from .read import CONTROL_CHARS, MAX_TEXT_BYTES, name_problem, read_input, read_utf8, without_controls
 from .script import HANS, HANT, detect_script
 from .workers import map_in_parts
 
@@ -38,11 +39,10 @@ draft: true  # shown by `serve` only; delete this line to publish
 {PLACEHOLDER_BODY}
 """
 MAX_SLUG = 160  # characters: a slug names files (articles/hant/SLUG.html) and URLs
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,%d}\Z" % (MAX_SLUG - 1))  # \Z: "evil\n" is no slug
+SLUG = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}\Z")  # \Z: "evil\n" is no slug
 MAX_CONTENT_BYTES = MAX_TEXT_BYTES
 MAX_TEXT_CHARS = 500  # a title, a source, a name: a headline is under 100
 MAX_ITEMS, MAX_ITEM_CHARS = 500, 5000  # captions and review notes
-MAX_SEED_NAME = 250  # bytes: seeds/NAME.html must be a file name (at most 255 bytes)
 # 2020-03-04, or 2020-03 / 2020 when no more is known; ASCII digits only
 DATE_FORMS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 MIN_YEAR = 1949  # the collection is the press of the People's Republic; a typo'd 0202 or 9999 is refused
@@ -164,8 +164,7 @@ def check_values(meta: dict, problem) -> tuple[dt.date | None, str | None]:
         problem("seed_part", f"`seed_part` must be a whole number from 1, not {_shown(part)}",
                 "the article's place in its seed: 1, 2, …")
     seed = meta.get("seed")
-    if isinstance(seed, str) and (seed.strip() in ("", ".", "..") or "/" in seed or "\\" in seed
-                                  or CONTROL_CHARS.search(seed) or len(seed.encode("utf-8", "replace")) > MAX_SEED_NAME):
+    if isinstance(seed, str) and (seed.strip() in ("", ".", "..") or "/" in seed or "\\" in seed or name_problem(seed)):
         problem("seed", f"`seed` {_shown(seed)} is not the name of a file in seeds/",
                 "write the seed's file name, e.g. 001.txt")
     date, precision = _check_date(meta.get("date"), lambda m, h=None: problem("date", m, h))
@@ -227,10 +226,8 @@ def _check_date(value, problem) -> tuple[dt.date | None, str | None]:
             not isinstance(value, bool) else None
         if form:
             year, month, day = (int(part) if part else None for part in form.groups())
-            try:
+            with contextlib.suppress(ValueError):  # 2020-02-30, 2020-13: reported as any other bad date
                 date, precision = dt.date(year, month or 1, day or 1), None if day else "month" if month else "year"
-            except ValueError:
-                pass  # 2020-02-30, 2020-13: reported as any other bad date
     if date is None:
         problem(f"invalid date {_shown(value)}", "write dates as YYYY-MM-DD, e.g. 2020-02-11, or YYYY-MM or YYYY "
                 "when only the month or the year is known")
@@ -276,7 +273,7 @@ def load_content(content_dir: Path, root: Path, report: Report, cache_file: Path
     digests = _digests(sorted(content_dir.glob("*.md")) if content_dir.is_dir() else [], root, report)
     paths = list(digests)
     todo = [p for p in paths if cache.get(_rel(p, root), ("",))[0] != digests[p]]
-    parsed = dict(zip(todo, map_in_parts(functools.partial(_parse, root=root), todo, PARALLEL_FROM)))
+    parsed = dict(zip(todo, map_in_parts(functools.partial(_parse, root=root), todo, PARALLEL_FROM), strict=True))
     for path in paths:
         digest, rel = digests[path], _rel(path, root)
         if path in parsed:

@@ -102,7 +102,7 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1):
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark else text[:getattr(exc, "position", 0)].count("\n"))
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GazetteError(f"invalid YAML: {problem}", path, line)
+        raise GazetteError(f"invalid YAML: {problem}", path, line) from None
 
 
 def parse(text: str, path: Path | str) -> tuple[dict, str, int]:

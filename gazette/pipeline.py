@@ -25,8 +25,8 @@ from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, read_
 from .indexing import Indexing, remove_leftovers
 from .model import Collection
 from .output import SiteWriter, check_target, clean_stale, made_by_build, write_file
-from .read import read_seed, unsafe_files
 from .prepare import prepare_all
+from .read import read_seed, unsafe_files
 from .render import PageJob, Renderer, fingerprint
 from .search import offline_doc, offline_index_script, t2s_script
 from .settings import load_settings
@@ -88,7 +88,7 @@ def inputs_stat(project: Project, files: list[Path]) -> str:
     digest = hashlib.sha256(f"{__version__}|{project.base_url}|{project.drafts}".encode())
     for path in files:
         stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(os.fsencode(path) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())  # any file name
     return digest.hexdigest()
 
 
@@ -96,7 +96,7 @@ def inputs_hash(project: Project, files: list[Path]) -> str:
     """Everything the output depends on, by content: inputs, layouts, settings, the code."""
     digest = hashlib.sha256(f"{__version__}|{project.base_url}|{project.drafts}".encode())
     for path in files:
-        digest.update(str(path.relative_to(project.root) if project.root in path.parents else path.name).encode()
+        digest.update(os.fsencode(path.relative_to(project.root) if project.root in path.parents else path.name)
                       + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -328,7 +328,7 @@ def _site_hash(project: Project, settings) -> str:
     """What every page depends on: the layouts, the settings and the code."""
     digest = hashlib.sha256(f"{code_version()}|{settings!r}".encode())
     for path in files_under(project.layouts):
-        digest.update(path.name.encode() + path.read_bytes())
+        digest.update(os.fsencode(path.name) + path.read_bytes())
     return digest.hexdigest()
 
 

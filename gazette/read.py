@@ -17,6 +17,7 @@ from .mojibake import Repair, repair_mojibake
 
 MAX_SEED_BYTES = 5 * 1024 * 1024  # a newspaper page is ~50 KB; 5 MB is surely not an article
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a content file, a sidecar, site.yaml: ten times the longest article we know of
+MAX_NAME_BYTES = 250  # a seed's page is seeds/NAME.html, and a file name has at most 255 bytes
 # Characters no text of ours may hold: C0 and C1 controls but tab and newlines, DEL, surrogates and
 # noncharacters. XML (feed.xml) forbids most of them, HTML calls them errors, none is ever meant.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
@@ -58,7 +59,7 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise GazetteError(f"undecodable bytes at offset {exc.start} ({encoding} with BOM)", path)
+                raise GazetteError(f"undecodable bytes at offset {exc.start} ({encoding} with BOM)", path) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -191,7 +192,20 @@ def without_controls(text: str) -> tuple[str, list[str]]:
     return (CONTROL_CHARS.sub("", text), found) if found else (text, [])
 
 
+def name_problem(name: str) -> str | None:
+    """What keeps a seed's file name from naming its page (seeds/NAME.html) and from being written
+    in its drafts' front matter (None: nothing)."""
+    if CONTROL_CHARS.search(name) or any(ch in name for ch in "\t\n\r"):  # or bytes not UTF-8 (surrogates)
+        return "holds a control character or bytes that are not UTF-8"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
 def read_seed(path: Path, root: Path | None = None) -> SeedText:
+    wrong = name_problem(path.name)
+    if wrong:
+        raise GazetteError(f"the file name {wrong}", path, hint="rename the file")
     data = read_input(path, MAX_SEED_BYTES, root, hint="split it into one file per page")
     text, encoding = decode_bytes(data, path)
     text, repairs = repair_mojibake(text)
@@ -207,5 +221,5 @@ def read_utf8(path: Path, root: Path | None = None, limit: int = MAX_TEXT_BYTES,
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise GazetteError("undecodable bytes: content files must be UTF-8", path, line)
+        raise GazetteError("undecodable bytes: content files must be UTF-8", path, line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import REPO, article_md, make_site, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, article_md, make_site, run_cli
 from gazette import frontmatter, importer
 from gazette.content import load_content
 from gazette.errors import GazetteError, Report
 from gazette.importer import ContentIndex, import_seeds, read_sidecar
 from gazette.pipeline import Project, check
-from gazette.read import decode_bytes, read_seed
+from gazette.read import decode_bytes
 from gazette.settings import load_settings
 
 GOOD = article_md(title="好文章", body="党员冲在前。")
@@ -170,6 +170,23 @@ def test_a_seed_linked_out_of_the_project_is_listed_and_not_published(tmp_path):
     assert "Traceback" not in checked.stderr and checked.stderr.count("refusing to read it") == 3, checked.stderr
 
 
+def test_file_names_that_cannot_be_written_are_named(tmp_path):
+    """Bytes that are not UTF-8, or a newline, in a file name: one line each, no stuck draft."""
+    root = make_site(tmp_path / "site", {"content/good.md": GOOD})
+    (root / "content" / os.fsdecode(b"\xff.md")).write_text(GOOD, encoding="utf-8")
+    (root / "seeds").mkdir()
+    for name in (os.fsdecode(b"\xfe.txt"), "new\nline.txt"):
+        (root / "seeds" / name).write_text(SEED, encoding="utf-8")
+    lines = errors(run_cli(cwd=root))
+    assert lines == ["error: content/\\udcff.md:2: file name '\\udcff' is not a valid slug (no '/', '\\', '..', spaces "
+                     "or other characters) (hint: use lowercase ASCII letters, digits and '-')"]
+    stderr = run_cli(cwd=root).stderr
+    for name in ("\\udcfe.txt", "new\\nline.txt"):
+        assert f"warning: {root}/seeds/{name}: the file name holds a control character or bytes that are not UTF-8" \
+               in stderr, stderr
+    assert sorted(p.name for p in (root / "content").iterdir()) == sorted(["good.md", os.fsdecode(b"\xff.md")])
+
+
 def test_utf16_without_bom_is_read_and_binary_still_refused():
     text = (REPO / "seeds" / "000_621f419dd56e4dad.txt").read_text(encoding="utf-8")
     for encoding in ("utf-16-le", "utf-16-be"):
@@ -261,7 +278,7 @@ def test_seed_page_links_are_url_encoded(tmp_path):
     root = make_site(tmp_path / "site", {f"seeds/{name}": SEED})
     result = run_cli(cwd=root)
     assert result.returncode == 0, result.stderr
-    [article] = [p for p in (root / "public" / "articles").glob("*.html")]
+    [article] = list((root / "public" / "articles").glob("*.html"))
     soup = BeautifulSoup(article.read_text(encoding="utf-8"), "html.parser")
     [link] = [a["href"] for a in soup.select("a[href]") if "seeds/" in a["href"]]
     assert link == "../seeds/%E6%8A%A5%20%231%3Fx%3D%2541.txt.html"
