@@ -67,7 +67,8 @@ def settle(folder: Path) -> None:
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one command."""
     settle(cwd)
-    out = subprocess.run([sys.executable, str(BENCH / "measure.py"), str(cwd), *command], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(BENCH / "measure.py"), str(cwd), *command],
+                         capture_output=True, text=True)
     seconds, peak_kb, code = out.stdout.split()
     if code != "0":
         raise SystemExit(f"failed: {' '.join(command)}\n{out.stderr}")
@@ -214,7 +215,8 @@ def pelican(n: int) -> dict:
     (root / "content").mkdir()
     for slug, meta, body in articles(n):
         head = [f"Title: {meta['title']}", f"Date: {meta['date']}", f"Category: {meta['city']}",
-                f"Source: {meta['source']}", f"Slug: {slug}"] + ([f"Author: {meta['author']}"] if meta["author"] else [])
+                f"Source: {meta['source']}", f"Slug: {slug}",
+                *([f"Author: {meta['author']}"] if meta["author"] else [])]
         (root / "content" / f"{slug}.md").write_text("\n".join(head) + "\n\n" + body, encoding="utf-8")
     pelican_cli = Path(sys.executable).with_name("pelican")
     build = measure([str(pelican_cli), "content", "-s", "pelicanconf.py", "-o", "output", "-q"], root)
@@ -256,7 +258,8 @@ def main() -> None:
         row("Pelican + Pagefind", {n: results[n]["pelican"]["with_pagefind"] for n in SIZES}),
         "", f"## Targets at {max(SIZES)} articles", "",
         f"- clean build within 1.2× of Hugo + Pagefind: {o['clean'][0]:.1f} s vs {h['with_pagefind'][0]:.1f} s "
-        f"(×{o['clean'][0] / h['with_pagefind'][0]:.2f}) — {'met' if o['clean'][0] <= 1.2 * h['with_pagefind'][0] else 'NOT met'}",
+        f"(×{o['clean'][0] / h['with_pagefind'][0]:.2f}) — "
+        f"{'met' if o['clean'][0] <= 1.2 * h['with_pagefind'][0] else 'NOT met'}",
         f"- no-op rebuild under 1 s: {o['noop'][0]:.2f} s — {'met' if o['noop'][0] < 1 else 'NOT met'}",
         f"- one changed article under Pagefind alone + 1 s: {o['one'][0]:.1f} s vs {o['pagefind'][0]:.1f} + 1 s — "
         f"{'met' if o['one'][0] < o['pagefind'][0] + 1 else 'NOT met'}",

@@ -9,12 +9,13 @@ smaller than LABEL_SIZE there.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Collection
@@ -49,11 +50,13 @@ class Box:
     right: float
     bottom: float
 
-    def overlaps(self, other: "Box") -> bool:
-        return self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+    def overlaps(self, other: Box) -> bool:
+        return (self.left < other.right and other.left < self.right
+                and self.top < other.bottom and other.top < self.bottom)
 
-    def within(self, other: "Box") -> bool:
-        return self.left >= other.left and self.right <= other.right and self.top >= other.top and self.bottom <= other.bottom
+    def within(self, other: Box) -> bool:
+        return (self.left >= other.left and self.right <= other.right
+                and self.top >= other.top and self.bottom <= other.bottom)
 
 
 def label_box(x: float, y: float, text: str, size: float) -> Box:
@@ -91,8 +94,8 @@ class Frame:
     height: float
 
     @classmethod
-    def fit(cls, project, lonlats: list[Point], width: float = DESIGN_WIDTH) -> "Frame":
-        xs, ys = zip(*(project(lon, lat) for lon, lat in lonlats))
+    def fit(cls, project, lonlats: list[Point], width: float = DESIGN_WIDTH) -> Frame:
+        xs, ys = zip(*(project(lon, lat) for lon, lat in lonlats), strict=True)
         scale = (width - 2 * MARGIN) / (max(xs) - min(xs))
         height = round((max(ys) - min(ys)) * scale + 2 * MARGIN, 1)
         return cls(project, scale, min(xs), max(ys), width, height)
@@ -103,7 +106,7 @@ class Frame:
 
 
 def pairs(flat: list[float]) -> list[Point]:
-    return list(zip(flat[::2], flat[1::2]))
+    return list(zip(flat[::2], flat[1::2], strict=True))
 
 
 def path_data(rings: list[Ring]) -> str:
@@ -112,7 +115,7 @@ def path_data(rings: list[Ring]) -> str:
     for ring in rings:
         tenths = [(round(x * 10), round(y * 10)) for x, y in ring]
         steps = [f"M{_num(tenths[0][0])} {_num(tenths[0][1])}"]
-        for (x0, y0), (x1, y1) in zip(tenths, tenths[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(tenths):
             if (x0, y0) != (x1, y1):
                 steps.append(f"l{_num(x1 - x0)} {_num(y1 - y0)}")
         out.append("".join(steps) + "z")
@@ -129,7 +132,7 @@ def inside(point: Point, rings: list[Ring]) -> bool:
     x, y = point
     odd = False
     for ring in rings:
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        for (x0, y0), (x1, y1) in itertools.pairwise([*ring, ring[0]]):
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 odd = not odd
     return odd
@@ -272,7 +275,8 @@ def _map(group: str, counts: dict[str, int], hrefs: dict[str, str], labelled: li
 
 
 def _area(rings: list[Ring]) -> float:
-    return abs(sum(x0 * y1 - x1 * y0 for ring in rings for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]))) / 2
+    edges = ((a, b) for ring in rings for a, b in itertools.pairwise([*ring, ring[0]]))
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in edges)) / 2
 
 
 @dataclass(frozen=True)
@@ -308,10 +312,12 @@ def maps(collection: Collection, gazetteer: Gazetteer) -> dict:
                       for e in entries}
     home_rings = _geometry("china")[1][PROVINCE_WIDE]
     total = sum(counts.values()) + len(collection.by_city.get(PROVINCE_WIDE, []))
-    home = Area(PROVINCE_WIDE, path_data(home_rings), total, "home", "#map-liaoning", f"{PROVINCE_WIDE}：{total}篇，见辽宁地图")
+    home = Area(PROVINCE_WIDE, path_data(home_rings), total, "home", "#map-liaoning",
+                f"{PROVINCE_WIDE}：{total}篇，见辽宁地图")
     # labelled: Liaoning, then the provinces with the most articles first (entries' order)
     china = _map("china", province_counts, province_hrefs, [PROVINCE_WIDE, *province_counts], {PROVINCE_WIDE: home})
-    apart = [(c, len(collection.by_city[c]), city_href[c]) for c in (NATIONAL, PROVINCE_WIDE) if c in collection.by_city]
+    apart = [(c, len(collection.by_city[c]), city_href[c])
+             for c in (NATIONAL, PROVINCE_WIDE) if c in collection.by_city]
     return {"liaoning": liaoning, "china": china, "provinces": entries, "apart": apart}
 
 
@@ -364,7 +370,8 @@ def _bars(months: list[tuple[int, int]], counts: dict, slot: float, height: int)
         x, w = round(i * slot, 1), max(round(slot - 2, 1), 1)
         half = text_width(str(n), COUNT_SIZE) / 2 + HALO
         bars.append({"x": x, "w": w, "h": h, "y": round(base - h, 1), "count": n,
-                     "cx": round(min(max(x + w / 2, half), width - half), 1), "ny": round(base - h - COUNT_SIZE / 2 - 3, 1),
+                     "cx": round(min(max(x + w / 2, half), width - half), 1),
+                     "ny": round(base - h - COUNT_SIZE / 2 - 3, 1),
                      "label": f"{y}年{m}月" if m else f"{y}年（月份不详）", "year": y, "month": m})
     return bars
 

