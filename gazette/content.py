@@ -173,14 +173,15 @@ def check_values(meta: dict, problem) -> tuple[dt.date | None, str | None]:
     return date, precision
 
 
-def check_sidecar(data: dict, path: Path) -> None:
-    """A seed's sidecar holds front matter fields: the first wrong one is an error at its line."""
+def check_sidecar(data: dict, path: Path) -> tuple[dt.date | None, str | None]:
+    """A seed's sidecar holds front matter fields: the first wrong one is an error at its line.
+    Returns its date and the precision the date's form implies (`date: 2020-03` is a month)."""
     lines = read_utf8(path).split("\n")
 
     def problem(key: str, message: str, hint: str | None = None) -> None:
         raise GazetteError(message, path, key_line(lines, key), hint)
 
-    check_values(data, problem)
+    return check_values(data, problem)
 
 
 def _without_controls(meta: dict, warn) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ FIELD_ORDER = ["title", "subtitle", "city", "district", "province", "date", "dat
 # A sidecar value settles the review note about that field.
 _SETTLES = {"title": "title:", "date": "date:", "source": "source:", "city": "city:"}
 SLUG_SYLLABLES = 8
+SLUG_CHARS = 80  # well under the 160 a content file's name may have
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -42,13 +42,10 @@ def read_sidecar(seed_path: Path) -> dict:
             data = frontmatter.load_yaml(read_utf8(path), path) or {}
             if not isinstance(data, dict):
                 raise GazetteError("a sidecar must be a mapping of `field: value` lines", path, 1)
-            check_sidecar(data, path)  # the types and forms content files need, named at the sidecar's line
+            # the types and forms content files need, named at the sidecar's line
+            date, precision = check_sidecar(data, path)
             if "date" in data:
-                try:
-                    data["date"] = dt.date.fromisoformat(str(data["date"]))
-                except ValueError:
-                    raise GazetteError(f"invalid date {data['date']!r}", path, _key_line(path, "date"),
-                                       hint="write dates as YYYY-MM-DD") from None
+                data["date"], data["date_precision"] = date, data.get("date_precision") or precision
             unknown = sorted(set(data) - SIDECAR_FIELDS)
             if unknown:
                 raise GazetteError(f"unknown field {unknown[0]!r} in sidecar", path, _key_line(path, unknown[0]),
@@ -117,7 +114,8 @@ def make_slug(fields: dict, taken: set[str]) -> str:
     # a year or a month is all that is known: the slug invents no day
     prefix = (date.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]) if date else "undated"
     words = pinyin_words(str(fields.get("title") or ""))
-    return unique("-".join([prefix, *words[:SLUG_SYLLABLES]]), taken)
+    # a title of long Latin words (COVID-19 …) must not make a name over the slug limit
+    return unique("-".join([prefix, *words[:SLUG_SYLLABLES]])[:SLUG_CHARS].rstrip("-"), taken)
 
 
 @dataclass

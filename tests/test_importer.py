@@ -249,3 +249,15 @@ def test_html_entities_are_decoded_once(tmp_path):
     text = soup.main.get_text()  # (the page's CJK punctuation tidy may widen the ; after a Han)
     assert "写明&lt;b&gt" in text and "测温&lt;/b&gt" in text
     assert soup.main.find("b") is None
+
+
+def test_a_sidecar_date_keeps_its_precision_and_slugs_stay_short(tmp_path):
+    from gazette.importer import make_slug, read_sidecar
+    seed = tmp_path / "001_d65a43b0fd7516ed.txt"
+    seed.write_bytes((SEEDS / seed.name).read_bytes())
+    seed.with_suffix(".yaml").write_text("date: 2020-03\n", encoding="utf-8")
+    found = drafts_for(read_seed(seed), read_sidecar(seed))
+    assert {(d.fields["date"], d.fields["date_precision"]) for d in found} == {(dt.date(2020, 3, 1), "month")}
+    assert make_slug(found[0].fields, set()).startswith("2020-03-")
+    latin = {"title": "COVID-19 " + "Community-Volunteers-Everywhere " * 12, "date": dt.date(2020, 3, 4)}
+    assert len(make_slug(latin, set())) <= 80
