@@ -31,6 +31,9 @@ def test_pages_workflow_builds_and_deploys_with_official_actions():
     assert "steps.pages.outputs.base_url" in run
     # check runs before the build, and so before anything is uploaded or deployed
     assert "make check" in runs and runs.index("make check") < runs.index(run)
+    # the marker a build leaves in public/ (so a later build may replace it) is not published
+    drop = next(r for r in runs if ".gazette-site" in r)
+    assert runs.index(run) < runs.index(drop) < [s.get("uses", "") for s in build["steps"]].index(upload["uses"])
     assert deploy["needs"] == "build" and uses(deploy) == ["actions/deploy-pages"]
     assert deploy["environment"]["name"] == "github-pages"
     for job in (build, deploy):
