@@ -42,7 +42,7 @@ def _print_report(report: Report) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .pipeline import Project  # imported late: --help stays fast
+    from .project import Project  # imported late: --help stays fast
     project = Project(args.root.resolve(), args.out.resolve() if args.out else None, args.base_url)
     report = Report()
     command = args.command or "build"
@@ -85,11 +85,12 @@ def _indexed(years: list[str]) -> str:
 
 
 def _run(command: str, args, project, report: Report) -> int:
-    from . import pipeline
+    from .build import build
+    from .check import check
     from .importer import drafts_as_json, import_seeds, seed_files
 
     if command == "build":
-        result = pipeline.build(project, report, force=getattr(args, "force", False))
+        result = build(project, report, force=getattr(args, "force", False))
         for path in result.imported:
             report.info.append(f"imported {path.relative_to(project.root)}")
         if report.errors:
@@ -112,7 +113,7 @@ def _run(command: str, args, project, report: Report) -> int:
         report.info.append(f"wrote {len(written)} content files")
         return 0
     if command == "check":
-        count = pipeline.check(project, report)
+        count = check(project, report)
         report.info += [f"note: {note}" for note in report.notes]
         report.info.append(f"checked {count} articles: {len(report.errors)} errors, {_counts(report)}")
         return 0

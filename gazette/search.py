@@ -15,7 +15,7 @@ from .model import Article
 from .output import write_file
 from .render import format_date
 from .script import t2s_char_map, to_simplified
-from .workers import die_with_parent
+from .workers import tied
 
 # Every record is Simplified (queries are converted to Simplified first) and already cut into
 # words (one_word_per_character). Told "zh", Pagefind would segment it again with charabia:
@@ -149,8 +149,7 @@ def start_pagefind(records: Path, bundle: Path) -> subprocess.Popen:
     """Start indexing the records (written by write_records) into bundle; finish_pagefind waits."""
     command = [str(pagefind_binary()), "--site", str(records), "--output-path", str(bundle),
                "--force-language", PAGEFIND_LANGUAGE, "--silent"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=die_with_parent)
+    return subprocess.Popen(tied(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def finish_pagefind(process: subprocess.Popen) -> None:

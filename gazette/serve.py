@@ -16,8 +16,9 @@ import threading
 from functools import partial
 from pathlib import Path
 
+from .build import build
 from .errors import GazetteError, Report
-from .pipeline import Project, build
+from .project import Project
 
 PREFIX = "/__gazette/"
 WATCHED = ("seeds", "content", "layouts", "site.yaml")

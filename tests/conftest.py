@@ -15,8 +15,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from gazette.build import build  # noqa: E402
 from gazette.errors import Report  # noqa: E402
-from gazette.pipeline import Project, build  # noqa: E402
+from gazette.project import Project  # noqa: E402
 
 
 def copy_project(target: Path, with_content: bool = True) -> Path:
@@ -55,7 +56,7 @@ def make_site(root: Path, files: dict[str, str], layouts: bool = True) -> Path:
 def article_md(title="测试文章", city="沈阳", date="2020-02-11", source="测试报", body="正文内容。", **extra) -> str:
     lines = ["---", f"title: {title}", f"city: {city}", f"date: {date}", f"source: {source}"]
     lines += [f"{k}: {v}" for k, v in extra.items()]
-    return "\n".join(lines + ["---", "", body, ""])
+    return "\n".join([*lines, "---", "", body, ""])
 
 
 @pytest.fixture(scope="session")

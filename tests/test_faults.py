@@ -21,7 +21,7 @@ from conftest import REPO, article_md, make_site, run_cli
 from gazette.cache import LOCK_WAIT, project_lock, write_atomic
 from gazette.indexing import COMPLETE, RAM, make_records_folder, records_folders, remove_leftovers
 from gazette.output import MARKER, MARKER_TEXT
-from gazette.pipeline import Project
+from gazette.project import Project
 from gazette.serve import LiveState, rebuild
 
 OUT_HINT = " (hint: choose a new or empty folder, or one made by a build, for --out)\n"
@@ -414,7 +414,7 @@ REMOVE_DURING = r"""
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from gazette import cli, output, pipeline
+from gazette import changes, cli, output
 victim, moment = Path(sys.argv[2]), sys.argv[3]
 def removing(function):
     def wrapper(*args, **kwargs):
@@ -422,7 +422,7 @@ def removing(function):
         return function(*args, **kwargs)
     return wrapper
 if moment == "listed":  # the inputs are listed, then read
-    pipeline.inputs_stat = removing(pipeline.inputs_stat)
+    changes.inputs_stat = removing(changes.inputs_stat)
 else:  # static files are listed, then linked into the new site
     output.SiteWriter.link = removing(output.SiteWriter.link)
 sys.exit(cli.main(["build", "--force"]))

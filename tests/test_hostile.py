@@ -28,7 +28,8 @@ from gazette import frontmatter, importer
 from gazette.content import load_content
 from gazette.errors import GazetteError, Report
 from gazette.importer import ContentIndex, import_seeds, read_sidecar
-from gazette.pipeline import Project, check
+from gazette.check import check
+from gazette.project import Project
 from gazette.read import decode_bytes
 from gazette.settings import load_settings
 
