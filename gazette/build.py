@@ -105,7 +105,7 @@ def _write_site(project: Project, renderer: Renderer, collection: Collection, pr
         writer.commit()
     except BaseException:
         if indexing is not None:
-            indexing.cancel()  # before the folder it writes into goes
+            indexing.cancel()  # Pagefind stopped, its half-made indexes gone
         writer.abandon()
         raise
     return {"index": indexing.keys, "articles": result.articles, "pages": result.pages, "page_keys": page_keys}
@@ -115,7 +115,7 @@ def _write_assets(project: Project, writer: SiteWriter, collection: Collection, 
     """The static files of the layouts, and the scripts the build makes for the pages."""
     static = project.layouts / "static"
     if static.is_dir():
-        writer.copy_tree(static, "static")
+        writer.add_folder(static, "static")
     writer.write("static/t2s.js", t2s_script())
     writer.write("search-index.js", offline_index_script(
         [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))

@@ -10,9 +10,11 @@ Indexes are made in the background while the pages are written, two at a time (b
 then all the rest at once, from search records written for them (search.search_record),
 not from the published pages.
 
-An index enters the cache whole or not at all: it is copied into a private folder beside its
-place, a completion mark is written last, and the folder is renamed into place; an entry
-without the mark (a killed copy, an older version's) is never used.
+Pagefind writes an index into the cache, never into the site: into a private folder beside
+its place, where a completion mark is written last and the folder is renamed into place (an
+entry without the mark, a killed build's or an older version's, is never used). The site gets
+every index, made or reused, through the writer (SiteWriter.add_folder), with the checks of
+any page.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ RAM = Path("/dev/shm")  # Linux's folder in memory, where the system has one
 UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
 COMPLETE = ".gazette-complete"  # written last into a cached index: without it the entry is not used
-TEMPORARY = ".tmp-"  # an index being copied into the cache
+TEMPORARY = ".tmp-"  # an index being made in the cache
 # Pagefind writes its ready-made interfaces beside each index, and has no option not to; our
 # search page loads pagefind.js and what it fetches, never these: they are deleted, not published
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -97,7 +99,11 @@ def shards(collection: Collection) -> dict[str, list[Article]]:
     groups: dict[str, list[Article]] = {}
     for article in collection.articles:
         groups.setdefault(shard_of(article), []).append(article)
-    return dict(sorted(groups.items(), key=lambda item: (item[0] == UNDATED, -int(item[0]) if item[0] != UNDATED else 0)))
+    return dict(sorted(groups.items(), key=lambda item: _newest_first(item[0])))
+
+
+def _newest_first(shard: str) -> tuple[bool, int]:
+    return (True, 0) if shard == UNDATED else (False, -int(shard))
 
 
 def shard_key(articles: list[Article], prepared: dict) -> str:
@@ -136,9 +142,9 @@ class Indexing:
             if force:
                 todo.append(name)
             elif old_keys.get(name) == key and last.is_dir():
-                writer.copy_tree(last, f"{BUNDLE}/{name}", leave_out=UNUSED)  # UNUSED: an older build's
+                writer.add_folder(last, f"{BUNDLE}/{name}", leave_out=UNUSED)  # UNUSED: an older build's
             elif self._cached(name):
-                writer.copy_tree(self.cache / name / key, f"{BUNDLE}/{name}", leave_out=UNUSED | {COMPLETE})
+                self._publish(name)
             else:
                 todo.append(name)
         if todo:
@@ -170,19 +176,30 @@ class Indexing:
                 self._errors.append(exc)
 
     def _index(self, name: str) -> None:
+        """Make a year's index in a private folder of the cache, then keep it there whole."""
+        year = self.cache / name
         with self._lock:
             if self._cancelled:
                 return
-            process = start_pagefind(self.records / name, self.writer.staging / BUNDLE / name)
+            year.mkdir(parents=True, exist_ok=True)
+            bundle = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=year))
+            process = start_pagefind(self.records / name, bundle)
             self._processes.append(process)
-        finish_pagefind(process)
-        bundle = self.writer.staging / BUNDLE / name
-        for unused in UNUSED:
-            (bundle / unused).unlink(missing_ok=True)
-        by_slug = {a.slug: a for a in self.groups[name]}
-        table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
-        write_file(bundle / FACETS, table.encode("utf-8"))
-        self._store(name, bundle)
+        try:
+            finish_pagefind(process)
+            for unused in UNUSED:
+                (bundle / unused).unlink(missing_ok=True)
+            by_slug = {a.slug: a for a in self.groups[name]}
+            table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
+            write_file(bundle / FACETS, table.encode("utf-8"))
+            write_file(bundle / COMPLETE, self.keys[name].encode())  # last
+            for old in year.iterdir():  # one index a year: the newest
+                if old != bundle:
+                    _remove(old)
+            os.rename(bundle, year / self.keys[name])
+        except BaseException:
+            shutil.rmtree(bundle, ignore_errors=True)
+            raise
 
     def _cached(self, name: str) -> bool:
         """Whether the cache holds this year's index whole (its completion mark names its key)."""
@@ -191,24 +208,13 @@ class Indexing:
         except OSError:
             return False
 
-    def _store(self, name: str, bundle: Path) -> None:
-        """Copy an index into the cache, whole or not at all; keep one index a year: the newest."""
-        year = self.cache / name
-        year.mkdir(parents=True, exist_ok=True)
-        copy = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=year))
-        try:
-            shutil.copytree(bundle, copy, copy_function=_link_or_copy, dirs_exist_ok=True)
-            write_file(copy / COMPLETE, self.keys[name].encode())  # last
-            for old in year.iterdir():
-                if old != copy:
-                    _remove(old)
-            os.rename(copy, year / self.keys[name])
-        except BaseException:
-            shutil.rmtree(copy, ignore_errors=True)
-            raise
+    def _publish(self, name: str) -> None:
+        """A year's index, whole in the cache, into the site."""
+        self.writer.add_folder(self.cache / name / self.keys[name], f"{BUNDLE}/{name}",
+                               leave_out=UNUSED | {COMPLETE})
 
     def finish(self) -> list[str]:
-        """Wait for the indexes being made; the years they are."""
+        """Wait for the indexes being made and put them into the site; the years they are."""
         self.hurry()
         try:
             for thread in self._threads:
@@ -217,6 +223,8 @@ class Indexing:
             self._remove_records()
         if self._errors:
             raise self._errors[0]
+        for name in self.made:
+            self._publish(name)
         for stale in self.cache.glob("*"):  # years no longer in the collection
             if stale.name not in self.keys:
                 _remove(stale)
@@ -255,10 +263,3 @@ def _remove(path: Path) -> None:
         shutil.rmtree(gone, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

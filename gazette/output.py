@@ -86,17 +86,18 @@ class SiteWriter:
         self._folders: set[Path] = {self.staging}
 
     def path_for(self, rel: str) -> Path:
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not rel:
-            raise GazetteError(f"refusing to write outside the site: {rel!r}")
-        if rel in self.written:
+        """Where to write the file `rel` of the site, once: never outside it, never over another
+        file, never where a file and a folder would have one name."""
+        pure = _inside(rel)
+        target = self.staging / pure
+        if pure.as_posix() in self.written or target in self._folders \
+                or any(folder.as_posix() in self.written for folder in pure.parents):
             raise GazetteError(f"two pages want the same output file: {rel}",
                                hint="two articles or lists share a slug")
-        self.written.add(rel)
-        target = self.staging / pure
+        self.written.add(pure.as_posix())
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+            self._folders.update(target.parents[:len(pure.parts) - 1])
         return target
 
     def write(self, rel: str, data: str | bytes) -> None:
@@ -113,7 +114,11 @@ class SiteWriter:
         except OSError:
             shutil.copyfile(existing, target)
 
-    def copy_tree(self, source: Path, rel: str, leave_out: frozenset[str] = frozenset()) -> None:
+    def add_folder(self, source: Path, rel: str, leave_out: frozenset[str] = frozenset()) -> None:
+        """A finished folder (the static files, a year's search index) as the folder `rel` of
+        the site, file by file through the same checks as a page: nothing lands outside the
+        site or over a file another part of the build wrote."""
+        _inside(rel)
         for path in sorted(source.rglob("*")):
             if path.is_file() and path.name not in leave_out:
                 self.link(f"{rel}/{path.relative_to(source).as_posix()}", path)
@@ -142,6 +147,14 @@ class SiteWriter:
 
     def abandon(self) -> None:
         remove_site(self.staging)
+
+
+def _inside(rel: str) -> PurePosixPath:
+    """A path of the site, refused when it would lead outside it."""
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not rel or rel.endswith("/"):
+        raise GazetteError(f"refusing to write outside the site: {rel!r}")
+    return pure
 
 
 def remove_site(folder: Path) -> None:

@@ -142,12 +142,13 @@ def test_a_build_killed_while_indexing_leaves_no_partial_index_in_use(tmp_path):
     started = time.monotonic()
     assert run_cli(cwd=root).returncode == 0
     took = time.monotonic() - started
-    copying = set()  # indexes being copied into the cache
+    copying = set()  # files of indexes being written into the cache
     for fraction in (0.4, 0.6, 0.75, 0.9):  # SIGKILL at moments across a build that indexes everything,
-        left = copying  # or as soon as it copies an index into the cache
+        left = copying  # or as soon as Pagefind writes an index into the cache
         process = build_cli(root, "build", "--force")
         deadline = time.monotonic() + took * fraction
-        while time.monotonic() < deadline and (copying := set((root / ".cache" / "pagefind").glob("*/.tmp-*"))) <= left:
+        cache = root / ".cache" / "pagefind"
+        while time.monotonic() < deadline and (copying := set(cache.glob("*/.tmp-*/*"))) <= left:
             for records in records_folders(root / ".cache", process.pid):  # private, while they exist
                 with contextlib.suppress(FileNotFoundError):
                     assert stat.S_IMODE(records.lstat().st_mode) == 0o700

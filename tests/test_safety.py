@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, article_md, build_project, copy_project, make_site, run_cli
+from gazette.errors import GazetteError
 from gazette.indexing import records_folders
+from gazette.output import SiteWriter
 
 PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert('y')><svg onload=alert('z')></svg>"
 HOSTILE_BODY = f"""党员冲在前 {PAYLOAD}
@@ -167,3 +169,31 @@ def test_incremental_build_equals_clean_build(tmp_path):
     shutil.rmtree(root / ".cache")  # no cache at all: Pagefind runs again (see the determinism test)
     report, bare = build_project(root, out=tmp_path / "bare")
     assert ours(_snapshot(bare)) == ours(_snapshot(clean))
+
+
+@pytest.mark.parametrize("place, message", [
+    ("../pagefind/2020", "refusing to write outside the site: '../pagefind/2020'"),
+    ("/tmp/pagefind", "refusing to write outside the site: '/tmp/pagefind'"),
+    ("pagefind/2020/../../..", "refusing to write outside the site"),
+    ("articles", "two pages want the same output file: articles/a.html"),  # over a page
+    ("articles/a.html", "two pages want the same output file: articles/a.html/a.html"),  # a page as a folder
+])
+def test_the_writer_refuses_an_index_folder_outside_the_site_or_over_a_page(tmp_path, place, message):
+    """A year's search index enters the site through the writer, with the checks of any page."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "pagefind.js").write_text("// index", encoding="utf-8")
+    (index / "a.html").write_text("not a page", encoding="utf-8")
+    writer = SiteWriter(tmp_path / "public")
+    try:
+        writer.write("articles/a.html", "<p>page</p>")
+        with pytest.raises(GazetteError, match=re.escape(message)):
+            writer.add_folder(index, place)
+        assert (writer.staging / "articles" / "a.html").read_text(encoding="utf-8") == "<p>page</p>"
+        assert not (tmp_path / "pagefind").exists() and not Path("/tmp/pagefind").exists()
+        writer.add_folder(index, "pagefind/2020")  # where nothing else is: taken
+        assert (writer.staging / "pagefind" / "2020" / "pagefind.js").is_file()
+        with pytest.raises(GazetteError, match=re.escape("two pages want the same output file: pagefind/2020/a.html")):
+            writer.write("pagefind/2020/a.html", "<p>page</p>")  # and nothing is written over it
+    finally:
+        writer.abandon()
