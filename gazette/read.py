@@ -129,16 +129,9 @@ def read_input(path: Path, limit: int, root: Path | None = None, hint: str | Non
     """
     root = project_of(path) if root is None else root
     try:
-        real = path.resolve()
-        info = os.stat(path)
+        info = _checked(path, root, stat.S_ISREG)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
         raise GazetteError(f"cannot read file: {getattr(exc, 'strerror', None) or exc}", path) from None
-    if not real.is_relative_to(root.resolve()):
-        raise GazetteError(f"refusing to read it: a link to {real}, outside the project", path,
-                           hint="copy the file into the project instead of linking to it")
-    if not stat.S_ISREG(info.st_mode):
-        raise GazetteError(f"refusing to read it: {_kind(info.st_mode)}, not a regular file", path,
-                           hint="inputs are plain files")
     if info.st_size > limit:
         raise _too_large(info.st_size, limit, path, hint)
     try:
@@ -162,18 +155,26 @@ def unsafe_files(folder: Path, root: Path) -> list[GazetteError]:
         for name in sorted(dirs + files):
             path = Path(parent, name)
             try:
-                real, mode = path.resolve(), os.stat(path).st_mode
+                _checked(path, root, lambda mode: stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+            except GazetteError as exc:
+                problems.append(exc)
             except (OSError, RuntimeError) as exc:
                 problems.append(GazetteError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}", path,
                                              hint="a link to nothing? remove it"))
-                continue
-            if not real.is_relative_to(root.resolve()):
-                problems.append(GazetteError(f"refusing to read it: a link to {real}, outside the project", path,
-                                             hint="copy the file into the project instead of linking to it"))
-            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                problems.append(GazetteError(f"refusing to read it: {_kind(mode)}, not a regular file", path,
-                                             hint="inputs are plain files"))
     return problems
+
+
+def _checked(path: Path, root: Path, wanted) -> os.stat_result:
+    """What the path is (OSError: nothing), refused when it leads out of the project or
+    wanted(mode) is false of it."""
+    real, info = path.resolve(), os.stat(path)
+    if not real.is_relative_to(root.resolve()):
+        raise GazetteError(f"refusing to read it: a link to {real}, outside the project", path,
+                           hint="copy the file into the project instead of linking to it")
+    if not wanted(info.st_mode):
+        raise GazetteError(f"refusing to read it: {_kind(info.st_mode)}, not a regular file", path,
+                           hint="inputs are plain files")
+    return info
 
 
 def _kind(mode: int) -> str:
