@@ -7,6 +7,8 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -18,14 +20,77 @@ from .read import CONTROL_CHARS, MAX_TEXT_BYTES, name_problem, read_input, read_
 from .script import HANS, HANT, detect_script
 from .workers import map_in_parts
 
-REQUIRED = ("title", "city", "date", "source")
-STRING_FIELDS = ("title", "subtitle", "city", "district", "province", "source", "author", "seed", "script",
-                 "date_precision", "slug", "seed_sha256")
-LIST_FIELDS = ("captions", "review")
-KNOWN = set(REQUIRED) | set(STRING_FIELDS) | set(LIST_FIELDS) | {"seed_part", "seed_sha256", "draft",
-                                                                   frontmatter.IMPORT_HASH}
-# What `build.py new` writes: a file that check and build refuse until its placeholders are replaced
-PLACEHOLDERS = {"title": "标题", "source": "来源"}
+TEXT, TEXTS, PART, FLAG, DATE, OTHER = "text", "texts", "part", "flag", "date", "other"
+Problem = tuple[str, str | None]  # a message and its hint
+Check = Callable[[object, dict], Problem | None]  # (value, the front matter) -> what is wrong with it
+
+
+@dataclass(frozen=True)
+class Field:
+    """A front matter field: the kind of its value, and what else a content file's value must be."""
+
+    kind: str = TEXT  # TEXT: text (or a number, read as text); TEXTS: a list of texts; PART: a whole
+    # number from 1; FLAG: true or false; DATE: YYYY-MM-DD, YYYY-MM or YYYY; OTHER: the program's own
+    required: bool = False
+    not_empty: bool = False
+    placeholder: str | None = None  # what `build.py new` writes: refused until it is replaced
+    check: Check | None = None  # a further check of a content file's value (not None)
+
+
+def _known_city(city, meta: dict) -> Problem | None:
+    places = gazetteer.load()
+    if not isinstance(city, str) or city in places.known_places:
+        return None
+    near = places.closest_place(city)
+    return f"unknown city {_shown(city)}", (f"did you mean {near!r}?" if near else
+                                            "a prefecture-level city of China (沈阳, 齐齐哈尔), 辽宁 or 全国")
+
+
+def _known_province(province, meta: dict) -> Problem | None:
+    places, city = gazetteer.load(), meta.get("city")
+    if not isinstance(province, str):
+        return None
+    if province not in places.provinces:
+        near = get_close_matches(province, places.provinces, n=1, cutoff=0.3)
+        return f"unknown province {_shown(province)}", (f"did you mean {near[0]!r}?" if near else
+                                                        "a province's short name (辽宁, 黑龙江, 广西)")
+    if isinstance(city, str) and places.province_of(city) not in (None, province):
+        return (f"{city} is in {places.province_of(city)}, not {province}",
+                f"write `province: {places.province_of(city)}` or leave it out")
+    return None
+
+
+def _known_script(script, meta: dict) -> Problem | None:
+    return None if script in (HANS, HANT) else (f"`script` must be {HANS} or {HANT}, not {_shown(script)}", None)
+
+
+# Every field of the front matter, in the order problems are reported (REQUIRED and STRING_FIELDS
+# keep the order of the table)
+FIELDS = {
+    "title": Field(required=True, not_empty=True, placeholder="标题"),
+    "subtitle": Field(),
+    "city": Field(required=True, check=_known_city),
+    "district": Field(),
+    "date": Field(DATE, required=True),
+    "province": Field(check=_known_province),
+    "source": Field(required=True, not_empty=True, placeholder="来源"),
+    "author": Field(),
+    "seed": Field(),
+    "script": Field(check=_known_script),
+    "date_precision": Field(),
+    "slug": Field(),
+    "seed_sha256": Field(),
+    "captions": Field(TEXTS),
+    "review": Field(TEXTS),
+    "seed_part": Field(PART),
+    "draft": Field(FLAG),
+    frontmatter.IMPORT_HASH: Field(OTHER),
+}
+REQUIRED = tuple(key for key, f in FIELDS.items() if f.required)
+STRING_FIELDS = tuple(key for key, f in FIELDS.items() if f.kind == TEXT)
+LIST_FIELDS = tuple(key for key, f in FIELDS.items() if f.kind == TEXTS)
+KNOWN = set(FIELDS)
+PLACEHOLDERS = {key: f.placeholder for key, f in FIELDS.items() if f.placeholder}
 PLACEHOLDER_BODY = "正文。"
 TEMPLATE = f"""---
 title: {PLACEHOLDERS["title"]}  # the headline as printed
@@ -66,16 +131,12 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
     head = text.split("\n")[1:]
     problems: list[GazetteError] = []
 
-    def problem(key: str, message: str, hint: str | None = None) -> None:
-        problems.append(GazetteError(message, rel, field_line(head, key), hint))
+    def problem(key: str | None, message: str, hint: str | None = None) -> None:  # None: the text
+        problems.append(GazetteError(message, rel, body_line if key is None else field_line(head, key), hint))
 
     meta = _without_controls(meta, lambda key, found: report.warn(
         f"removed control characters ({', '.join(found)}) from `{key}`", rel, field_line(head, key)))
-    found = CONTROL_CHARS.search(body)
-    if found:
-        report.warn(f"removed control characters ({', '.join(without_controls(body)[1])}) from the text", rel,
-                    body_line + body.count("\n", 0, found.start()))
-        body = CONTROL_CHARS.sub("", body)
+    body = _body_without_controls(body, body_line, rel, report)
     slug = meta.get("slug") if isinstance(meta.get("slug"), str) else path.stem
     wrong = slug_problem(slug)
     if wrong:
@@ -85,53 +146,55 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
         if key not in meta:
             problem(key, f"missing required field `{key}`", f"add `{key}: …` to the front matter")
     date, precision = check_values(meta, problem)
-    if "title" in meta and not str(meta.get("title") or "").strip():
-        problem("title", "`title` is empty")
-    if "source" in meta and not str(meta.get("source") or "").strip():
-        problem("source", "`source` is empty")
-    for key, placeholder in PLACEHOLDERS.items():
-        if str(meta.get(key) or "").strip() == placeholder:
-            problem(key, f"`{key}` is still the template's placeholder {placeholder!r}", "fill it in")
-    if body.strip() == PLACEHOLDER_BODY:
-        problems.append(GazetteError(f"the text is still the template's placeholder {PLACEHOLDER_BODY!r}", rel,
-                                     body_line, "write the article below the front matter"))
-    if "draft" in meta and not isinstance(meta["draft"], bool):
-        problem("draft", f"`draft` must be true or false, not {_shown(meta['draft'])}")
+    _check_article(meta, body, problem)
     if "date" in meta and meta["date"] is None:
         report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
-    city = meta.get("city")
-    places = gazetteer.load()
-    if isinstance(city, str) and city not in places.known_places:
-        near = places.closest_place(city)
-        problem("city", f"unknown city {_shown(city)}", f"did you mean {near!r}?" if near else
-                "a prefecture-level city of China (沈阳, 齐齐哈尔), 辽宁 or 全国")
-    province = meta.get("province")
-    if isinstance(province, str) and province not in places.provinces:
-        near = get_close_matches(province, places.provinces, n=1, cutoff=0.3)
-        problem("province", f"unknown province {_shown(province)}", f"did you mean {near[0]!r}?" if near else
-                "a province's short name (辽宁, 黑龙江, 广西)")
-    elif isinstance(province, str) and isinstance(city, str) and places.province_of(city) not in (None, province):
-        problem("province", f"{city} is in {places.province_of(city)}, not {province}",
-                f"write `province: {places.province_of(city)}` or leave it out")
-    script = meta.get("script")
-    if script is not None and script not in (HANS, HANT):
-        problem("script", f"`script` must be {HANS} or {HANT}, not {_shown(script)}")
     for key in sorted(set(meta) - KNOWN, key=str):
         report.warn(f"unknown field `{_shown(key, quote=False)}` (kept, not shown)", rel, field_line(head, str(key)))
-    if problems:
-        for p in problems:
-            report.error(p)
-        return None
-    text_fields = {k: (str(meta[k]).strip() if meta.get(k) is not None else None) for k in STRING_FIELDS}
+    report.errors += problems
+    return None if problems else _article(meta, slug, rel, body, date, precision)
+
+
+def _check_article(meta: dict, body: str, problem) -> None:
+    """What only a content file must be, beyond check_values: each check over the table of fields."""
+    for key, f in FIELDS.items():
+        if f.not_empty and key in meta and not str(meta.get(key) or "").strip():
+            problem(key, f"`{key}` is empty")
+    for key, f in FIELDS.items():
+        if f.placeholder and str(meta.get(key) or "").strip() == f.placeholder:
+            problem(key, f"`{key}` is still the template's placeholder {f.placeholder!r}", "fill it in")
+    if body.strip() == PLACEHOLDER_BODY:
+        problem(None, f"the text is still the template's placeholder {PLACEHOLDER_BODY!r}",
+                "write the article below the front matter")
+    for key, f in FIELDS.items():
+        if f.kind == FLAG and key in meta and not isinstance(meta[key], bool):
+            problem(key, f"`{key}` must be true or false, not {_shown(meta[key])}")
+    for key, f in FIELDS.items():
+        found = f.check(meta[key], meta) if f.check and meta.get(key) is not None else None
+        if found:
+            problem(key, *found)
+
+
+def _article(meta: dict, slug: str, rel: str, body: str, date: dt.date | None, precision: str | None) -> Article:
+    texts = {k: (str(meta[k]).strip() if meta.get(k) is not None else None) for k in STRING_FIELDS}
     return Article(
-        slug=slug, source_path=rel, title=text_fields["title"], city=text_fields["city"], date=date,
-        source=text_fields["source"], script=script or detect_script(body or text_fields["title"]),
-        body=body.strip() + "\n", subtitle=text_fields["subtitle"], district=text_fields["district"],
-        province=text_fields["province"] or places.province_of(text_fields["city"] or ""),
-        date_precision=precision if date else None, author=text_fields["author"],
-        seed=text_fields["seed"], seed_part=meta.get("seed_part"), captions=tuple(meta.get("captions") or ()),
+        slug=slug, source_path=rel, title=texts["title"], city=texts["city"], date=date,
+        source=texts["source"], script=texts["script"] or detect_script(body or texts["title"]),
+        body=body.strip() + "\n", subtitle=texts["subtitle"], district=texts["district"],
+        province=texts["province"] or gazetteer.load().province_of(texts["city"] or ""),
+        date_precision=precision if date else None, author=texts["author"],
+        seed=texts["seed"], seed_part=meta.get("seed_part"), captions=tuple(meta.get("captions") or ()),
         review=tuple(meta.get("review") or ()), draft=meta.get("draft") is True,
     )
+
+
+def _body_without_controls(body: str, body_line: int, rel: str, report: Report) -> str:
+    found = CONTROL_CHARS.search(body)
+    if not found:
+        return body
+    report.warn(f"removed control characters ({', '.join(without_controls(body)[1])}) from the text", rel,
+                body_line + body.count("\n", 0, found.start()))
+    return CONTROL_CHARS.sub("", body)
 
 
 def slug_problem(slug: str) -> str | None:
