@@ -398,8 +398,9 @@ print(json.dumps({"code": done.returncode, "stderr": done.stderr}))
 
 
 def test_a_full_dev_shm_slows_the_build_but_does_not_stop_it(tmp_path):
-    """The search records go to the cache, and with no room for a pool's semaphores the work
-    is done on one core (enough articles and pages here for every pool the build starts)."""
+    """The search records go to the cache, and the workers on the cores start all the same: they
+    talk through pipes, not semaphores in /dev/shm (enough articles and pages here for every
+    time the build uses the cores)."""
     count = 480
     root = small_site(tmp_path / "site", count=count, words=5)
     done = _in_private_mounts(FULL_MEMORY, str(root), str(REPO / "build.py"))
