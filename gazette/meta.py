@@ -216,9 +216,11 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 
 # --- Bylines in the text ----------------------------------------------------------------------
 
-_LEAD = re.compile(rf"^(?P<who>[{HAN}A-Za-z]{{1,14}}?(?:网|报|台|社|在线|频道|融媒|客户端))(?:[{HAN}\d月日]{{0,12}}?)"
-                   rf"(?P<kind>讯|消息|电)\s*(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]])?")
-_LEAD_ANY = re.compile(rf"^(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)\s*"
+# 【文汇网讯】: a lead may stand in brackets of its own; the longest name that ends as a
+# publication's does (香港商报网, not 香港商报)
+_LEAD = re.compile(rf"^【?(?P<who>[{HAN}A-Za-z]{{1,14}}(?:网|报|台|社|在线|频道|融媒|客户端))"
+                   rf"(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)】?\s*(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]])?")
+_LEAD_ANY = re.compile(rf"^【?(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)】?\s*"
                        rf"(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]]|[:：]"
                        rf"|(?=\s*[{HAN}]{{0,8}}(?:记者|通讯员)))")
 # 本报讯 记者X 通讯员Y报道: the names before 报道

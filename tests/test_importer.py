@@ -261,3 +261,16 @@ def test_a_sidecar_date_keeps_its_precision_and_slugs_stay_short(tmp_path):
     assert make_slug(found[0].fields, set()).startswith("2020-03-")
     latin = {"title": "COVID-19 " + "Community-Volunteers-Everywhere " * 12, "date": dt.date(2020, 3, 4)}
     assert len(make_slug(latin, set())) <= 80
+
+
+@pytest.mark.parametrize("lead,source,authors", [
+    ("【文汇网讯】国务院联防联控机制今日召开发布会。", "文汇网", []),
+    ("香港商报网讯 新型冠状病毒感染的肺炎疫情扩散。", "香港商报网", []),
+    ("辽宁党建网4月21日鞍山讯(张士龙 王兰)“我志愿加入中国共产党。", "辽宁党建网", ["张士龙", "王兰"]),
+    ("长城网衡水讯(记者张梅胜 通讯员苗凤强)村“两委”班子带队。", "长城网", ["张梅胜", "苗凤强"]),
+    ("本报讯【记者 王冰凌】2月17日,记者在南芬区采访。", None, ["王冰凌"]),
+    ("随州论坛讯 通讯员刘萍 虞文超报道:在疫情防控工作中。", "随州论坛", ["刘萍", "虞文超"]),
+])
+def test_a_lead_gives_its_source_and_reporters(lead, source, authors):
+    from gazette.meta import lead_byline
+    assert lead_byline(lead) == (source, authors)
