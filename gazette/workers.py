@@ -79,8 +79,9 @@ def map_in_parts(work, items: list, parallel_from: int, part_size: int | None = 
                 process.kill()
             raise
         finally:
-            for process, _ in children:
+            for process, pipe in children:
                 process.join()
+                pipe.close()
         for number, part in enumerate(parts):  # all of them when no worker could start
             if results[number] is None:
                 results[number] = work(part)
@@ -118,26 +119,32 @@ def _worker(work, parts: list[list], pipe, parent: int) -> None:
 
 
 def _share_out(parts: list[list], children: list, results: list, bar) -> None:
-    """Give each worker a part, the next one as it sends back the last."""
+    """Give each worker a part, and the next one as it sends back the last, until none is left."""
     waiting = iter(range(len(parts)))
     busy = {}
+
+    def give(pipe, process) -> None:
+        number = next(waiting, None)
+        pipe.send(number)  # None: no more, the worker ends
+        if number is None:
+            busy.pop(pipe, None)
+        else:
+            busy[pipe] = process
+
     for process, pipe in children:
-        busy[pipe] = process
-        pipe.send(next(waiting, None))
+        give(pipe, process)
     while busy:
         for pipe in wait(list(busy)):
             try:
                 number, result, error = pipe.recv()
             except EOFError:
+                busy[pipe].join(1)
                 raise ChildProcessError(f"a worker died (exit code {busy[pipe].exitcode})") from None
             if error is not None:
                 raise error
             results[number] = result
             bar.update(len(parts[number]))
-            following = next(waiting, None)
-            pipe.send(following)
-            if following is None:
-                del busy[pipe]
+            give(pipe, busy[pipe])
 
 
 def _progress(label: str | None, total: int):
