@@ -6,6 +6,7 @@ Report and the build fails at the end, leaving the previous public/ as it was.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +15,18 @@ from . import __version__, changes, gazetteer
 from .cache import project_lock, remove_temporary
 from .content import load_content
 from .errors import GazetteError, Report
+from .fingerprints import Reads
 from .indexing import Indexing, remove_leftovers
 from .model import Collection
 from .output import SiteWriter, check_target, clean_stale, write_file
 from .prepare import prepare_all
 from .project import Project
 from .read import unsafe_files
-from .render import PageJob, Renderer, fingerprint
+from .render import PageJob, Renderer
 from .search import offline_doc, offline_index_script, t2s_script
 from .seedpages import seed_pages
 from .settings import load_settings
+from .urls import OFFLINE_INDEX, STATIC, T2S
 from .workers import map_in_parts
 
 PARALLEL_PAGES = 1000  # fewer pages render faster than workers start
@@ -71,8 +74,7 @@ def _build(project: Project, report: Report, force: bool) -> BuildResult:
     articles = publishable(articles, project.drafts, report)
     collection = Collection.build(articles)
     prepared = prepare_all(articles, project.cache / f"prepared-{__version__}.pickle")
-    renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared,
-                        site_key=changes.site_hash(project, settings))
+    renderer = Renderer(project.layouts, settings, collection, gazetteer.load(), prepared)
     facts = _write_site(project, renderer, collection, prepared, since, report, result, force)
     if facts is not None:
         changes.record_build(project, since, facts, report.warnings[seen:], report.notes)
@@ -92,7 +94,8 @@ def _write_site(project: Project, renderer: Renderer, collection: Collection, pr
         renderer.check_templates()
         jobs = renderer.jobs()
         seeds = seed_pages(project.seeds, renderer, collection, report)
-        page_keys = write_pages(jobs, writer, project.public, since.last.get("page_keys", {}), force)
+        last_reads = changes.last_reads(project, since.last)
+        reads = write_pages(renderer, jobs, writer, project.public, last_reads, force)
         indexing.hurry()
         for rel in sorted(seeds):
             writer.write(rel, seeds[rel])
@@ -108,16 +111,17 @@ def _write_site(project: Project, renderer: Renderer, collection: Collection, pr
             indexing.cancel()  # Pagefind stopped, its half-made indexes gone
         writer.abandon()
         raise
-    return {"index": indexing.keys, "articles": result.articles, "pages": result.pages, "page_keys": page_keys}
+    return {"index": indexing.keys, "articles": result.articles, "pages": result.pages,
+            "reads": changes.keep_reads(project, reads)}
 
 
 def _write_assets(project: Project, writer: SiteWriter, collection: Collection, prepared: dict) -> None:
     """The static files of the layouts, and the scripts the build makes for the pages."""
-    static = project.layouts / "static"
+    static = project.layouts / STATIC
     if static.is_dir():
-        writer.add_folder(static, "static")
-    writer.write("static/t2s.js", t2s_script())
-    writer.write("search-index.js", offline_index_script(
+        writer.add_folder(static, STATIC)
+    writer.write(T2S, t2s_script())
+    writer.write(OFFLINE_INDEX, offline_index_script(
         [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
 
 
@@ -132,21 +136,29 @@ def publishable(articles: list, drafts: bool, report: Report) -> list:
     return [a for a in articles if drafts or not a.draft]
 
 
-def write_pages(jobs: list[PageJob], writer: SiteWriter, previous: Path, old_keys: dict, force: bool) -> dict:
-    """Render what changed, over all cores when there are many (a clean build); a page whose
-    fingerprint is unchanged is linked from the last build. Every page's fingerprint."""
-    to_render = []
+def write_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, previous: Path, last: dict,
+                force: bool) -> dict[str, Reads]:
+    """Render what changed, over all cores when there are many (a clean build); a page that would
+    read the same as it did (`last`: what each page read) is linked from the last build. What
+    every page read."""
+    reads, to_render = {}, []
     for job in jobs:
         old = previous / job.path
-        if job.key and not force and old_keys.get(job.path) == job.key and old.is_file():
+        if not force and old.is_file() and renderer.unchanged(job, last.get(job.path)):
             writer.link(job.path, old)
+            reads[job.path] = last[job.path]
         else:
             to_render.append((job, writer.path_for(job.path)))
-    map_in_parts(_render_into, to_render, PARALLEL_PAGES, part_size=RENDER_PART, label="pages")
-    return {job.path: job.key or fingerprint(job.path, (writer.staging / job.path).read_bytes()) for job in jobs}
+    rendered = map_in_parts(functools.partial(_render_into, renderer), to_render, PARALLEL_PAGES,
+                            part_size=RENDER_PART, label="pages")
+    reads.update(zip((job.path for job, _ in to_render), rendered, strict=True))
+    return reads
 
 
-def _render_into(pending: list[tuple[PageJob, Path]]) -> list[None]:
+def _render_into(renderer: Renderer, pending: list[tuple[PageJob, Path]]) -> list[Reads]:
+    out = []
     for job, target in pending:
-        write_file(target, job.render().encode("utf-8"))
-    return [None] * len(pending)
+        text, reads = renderer.render(job)
+        write_file(target, text.encode("utf-8"))
+        out.append(reads)
+    return out

@@ -7,17 +7,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .cache import PACKAGE, code_version, files_under, write_atomic
+from . import cache as build_cache
+from .cache import PACKAGE, files_under, write_atomic
 from .errors import GazetteError, Report
 from .importer import ContentIndex, apply_sidecar_to_drafts, import_seeds, seed_files, sidecar_path
 from .output import made_by_build
 from .project import Project
 from .read import read_seed
 
+READS_SUFFIX = ".pages.pickle"  # beside the state: what each page read (fingerprints.Reads)
 SEEDS_SEEN = "seeds.json"  # in the cache: each seed's hash (and its sidecar's) when last imported
 
 
@@ -114,17 +117,26 @@ def inputs_hash(project: Project, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def site_hash(project: Project, settings) -> str:
-    """What every page depends on: the layouts, the settings and the code."""
-    digest = hashlib.sha256(f"{code_version()}|{settings!r}".encode())
-    for path in files_under(project.layouts):
-        digest.update(os.fsencode(path.name) + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _state_file(project: Project) -> Path:
+def _state_file(project: Project, suffix: str = ".json") -> Path:
     """What the last build into an output folder knows of it (in the cache: public/ holds only the site)."""
-    return project.cache / f"site-{hashlib.sha256(os.fsencode(project.public)).hexdigest()[:16]}.json"
+    return project.cache / f"site-{hashlib.sha256(os.fsencode(project.public)).hexdigest()[:16]}{suffix}"
+
+
+def keep_reads(project: Project, reads: dict) -> str | None:
+    """What each page of the build read (render.Renderer.unchanged asks), kept beside the state
+    under a name the state records: the state and the pages always go together."""
+    token = secrets.token_hex(8)
+    try:
+        build_cache.save(_state_file(project, READS_SUFFIX), {"token": token, "pages": reads})
+    except OSError:
+        return None
+    return token
+
+
+def last_reads(project: Project, last: dict) -> dict:
+    """What each page of the last build read, if it is the one its state names; else nothing."""
+    kept = build_cache.load(_state_file(project, READS_SUFFIX))
+    return kept["pages"] if last.get("reads") and kept.get("token") == last["reads"] else {}
 
 
 def _read_state(project: Project) -> dict:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .formats import UNKNOWN_MONTH, month_label, year_label
 from .gazetteer import NATIONAL, PROVINCE_WIDE, Gazetteer
 from .model import Collection
 
@@ -290,10 +291,11 @@ class ProvinceEntry:
     without_city: int  # articles about the province as a whole
 
 
-def maps(collection: Collection, gazetteer: Gazetteer) -> dict:
-    """Everything the templates draw: Liaoning's cities, China's provinces, the lists beside them."""
+def maps(collection: Collection, gazetteer: Gazetteer, city_path: Callable[[str], str]) -> dict:
+    """Everything the templates draw: Liaoning's cities, China's provinces, the lists beside them;
+    a city's area and name link to its page (city_path, urls.py's)."""
     data = map_data()
-    city_href = {c: f"cities/{gazetteer.city_slug(c)}.html" for c in collection.by_city}
+    city_href = {c: city_path(c) for c in collection.by_city}
     counts = {c: len(collection.by_city.get(c, [])) for c in data["liaoning"]}
     liaoning = _map("liaoning", counts, {c: city_href[c] for c in counts if counts[c]})
     others: dict[str, list] = {}
@@ -349,7 +351,7 @@ def timeline_bars(collection: Collection, height: int = 150):
     ticks = []
     for bar in bars:
         y, m = bar["year"], bar["month"]
-        text = f"{y}年" if m == 1 else f"{y}年{m}月" if bar is bars[0] else ""
+        text = year_label(y) if m == 1 else year_label(y) + month_label(m) if bar is bars[0] else ""
         end = bar["x"] + text_width(text, COUNT_SIZE) + HALO
         if text and end <= width and (not ticks or bar["x"] > ticks[-1]["end"] + COUNT_SIZE):
             ticks.append({"x": bar["x"], "y": round(height - COUNT_SIZE / 2 - 2, 1), "text": text, "end": end})
@@ -372,7 +374,7 @@ def _bars(months: list[tuple[int, int]], counts: dict, slot: float, height: int)
         bars.append({"x": x, "w": w, "h": h, "y": round(base - h, 1), "count": n,
                      "cx": round(min(max(x + w / 2, half), width - half), 1),
                      "ny": round(base - h - COUNT_SIZE / 2 - 3, 1),
-                     "label": f"{y}年{m}月" if m else f"{y}年（月份不详）", "year": y, "month": m})
+                     "label": year_label(y) + (month_label(m) if m else f"（{UNKNOWN_MONTH}）"), "year": y, "month": m})
     return bars
 
 

@@ -11,13 +11,15 @@ from .build import publishable
 from .content import load_content
 from .errors import GazetteError, Report
 from .importer import read_sidecar, seed_files
+from .markdown import markdown
 from .model import Collection
 from .prepare import prepare_all
 from .project import Project
 from .read import read_seed, unsafe_files
-from .render import PageJob, Renderer, markdown
-from .seedpages import seed_page_path, seeds_found
+from .render import PageJob, Renderer
+from .seedpages import seeds_found
 from .settings import load_settings
+from .urls import article_path, seed_path
 
 
 def check(project: Project, report: Report) -> int:
@@ -49,33 +51,34 @@ def _check_pages(project: Project, articles: list, report: Report) -> None:
                         prepare_all(articles, project.cache / f"prepared-{__version__}.pickle"))
     renderer.check_templates()
     jobs = renderer.jobs()
-    _render_samples(jobs)
-    outputs = {job.path for job in jobs} | {seed_page_path(a.seed) for a in articles if a.seed}
+    _render_samples(renderer, jobs)
+    outputs = {job.path for job in jobs} | {seed_path(a.seed) for a in articles if a.seed}
     for article in articles:
         _check_links(project, article, outputs, report)
     seeds_found(project.seeds, collection, report)  # a seed named but missing is a warning
 
 
-def _render_samples(jobs: list[PageJob]) -> None:
+def _render_samples(renderer: Renderer, jobs: list[PageJob]) -> None:
     """One page of each kind rendered, not written: a template that fails on the data fails check too."""
     kinds: set[str] = set()
     for job in jobs:
         kind = posixpath.dirname(job.path) or job.path
         if kind not in kinds:
             kinds.add(kind)
-            job.render()
+            renderer.render(job)
 
 
 def _check_links(project: Project, article, outputs: set[str], report: Report) -> None:
-    """Relative links in a body must reach a page of the site (they are relative to articles/)."""
+    """Relative links in a body must reach a page of the site (relative to the article's folder)."""
     text = (project.root / article.source_path).read_text(encoding="utf-8")
+    folder = posixpath.dirname(article_path(article))
     for token in markdown().parse(article.body):
         for child in token.children or []:
             href = child.attrGet("href") if child.type == "link_open" else None
             if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//", href):
                 continue
-            target = posixpath.normpath(posixpath.join("articles", unquote(href.split("#")[0].split("?")[0])))
+            target = posixpath.normpath(posixpath.join(folder, unquote(href.split("#")[0].split("?")[0])))
             if target not in outputs and not (project.layouts / target).is_file():
                 line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
                 report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",
-                                          article.source_path, line, hint="links are relative to articles/"))
+                                          article.source_path, line, hint=f"links are relative to {folder}/"))

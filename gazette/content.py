@@ -15,6 +15,7 @@ from pathlib import Path
 from . import cache as build_cache
 from . import frontmatter, gazetteer
 from .errors import GazetteError, Report, key_line
+from .formats import UNDATED
 from .model import Article
 from .read import CONTROL_CHARS, MAX_TEXT_BYTES, name_problem, read_input, read_utf8, without_controls
 from .script import HANS, HANT, detect_script
@@ -148,7 +149,7 @@ def load_article(path: Path, root: Path, report: Report) -> Article | None:
     date, precision = check_values(meta, problem)
     _check_article(meta, body, problem)
     if "date" in meta and meta["date"] is None:
-        report.warn("`date` is not known (null): the article is listed under 日期不详", rel, field_line(head, "date"))
+        report.warn(f"`date` is not known (null): the article is listed under {UNDATED}", rel, field_line(head, "date"))
     for key in sorted(set(meta) - KNOWN, key=str):
         report.warn(f"unknown field `{_shown(key, quote=False)}` (kept, not shown)", rel, field_line(head, str(key)))
     report.errors += problems

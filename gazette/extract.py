@@ -15,11 +15,11 @@ from . import gazetteer
 from .clean import Cleaned, Removed
 from .garbled import find_garbled
 from .meta import Meta, end_byline, is_name, lead_byline, names_in, vocabulary
+from .model import UNKNOWN_SOURCE
 from .script import HAN_CHARS, detect_script
 from .split import Block, Para, heading_like, is_byline, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
-UNKNOWN_SOURCE = "未注明"
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<![\d年\-/.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")

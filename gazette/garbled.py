@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 
+from .script import HAN_CHARS
+
 # Mojibake signatures, not every '?': these texts use ASCII '?' as a question mark. A lost
 # character shows as '??', as '?' before a pinyin remnant ('?gòu)'), before '!' ('?!薄'), after
 # a full stop, or before a space; also U+FFFD, private-use characters, C1 controls, and the
 # classic runs of UTF-8 read as GBK (锟斤拷, 鈥, 銆).
 GARBLED = re.compile(
-    r"\?{2,}|\?(?=[a-zA-Z\u0101-\u01dc!！]|\s[\u3400-\u9fff])|(?<=[。，、；：,;:])\?"
-    r"|[\ufffd\ue000-\uf8ff\x80-\x9f]+|锟斤拷|烫烫烫|鈥[\u2000-\u206f\u4e00-\u9fff]?|銆[\u4e00-\u9fff]?"
+    rf"\?{{2,}}|\?(?=[a-zA-Z\u0101-\u01dc!！]|\s[{HAN_CHARS}])|(?<=[。，、；：,;:])\?"
+    rf"|[\ufffd\ue000-\uf8ff\x80-\x9f]+|锟斤拷|烫烫烫|鈥[\u2000-\u206f{HAN_CHARS}]?|銆[{HAN_CHARS}]?"
 )
 
 

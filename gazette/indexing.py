@@ -33,13 +33,12 @@ from pathlib import Path
 from .model import Article, Collection
 from .output import SiteWriter, alive, write_file
 from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
+from .slugs import UNDATED
+from .urls import FACETS, SHARDS, shard_path, year_slug
 
-BUNDLE = "pagefind"  # in the site: BUNDLE/<year>/ each index, BUNDLE/SHARDS their names
-SHARDS = "shards.json"
-FACETS = "gazette-facets.json"  # in each index: its pages' facet values and dates (search.facet_table)
+CACHED = "pagefind"  # in the cache: CACHED/<year>/<key>/ the index of a year's articles
 RECORDS = "gazette-records"  # the records of the indexes being made: RECORDS-<pid>-<random> (records_folders)
 RAM = Path("/dev/shm")  # Linux's folder in memory, where the system has one
-UNDATED = "undated"
 AT_ONCE = 2  # Pagefind processes at a time while pages are written (then all: see hurry)
 COMPLETE = ".gazette-complete"  # written last into a cached index: without it the entry is not used
 TEMPORARY = ".tmp-"  # an index being made in the cache
@@ -74,7 +73,7 @@ def remove_leftovers(cache: Path) -> None:
     the lock), and records folders, only real folders of this user whose build is gone (a name
     alone proves nothing in a shared place like /dev/shm)."""
     for pattern in (f"{TEMPORARY}*", f"*/{TEMPORARY}*"):
-        for path in (cache / BUNDLE).glob(pattern):
+        for path in (cache / CACHED).glob(pattern):
             _remove(path)
     for path in records_folders(cache):
         try:
@@ -91,7 +90,7 @@ def _records_size(records: list[str]) -> int:
 
 
 def shard_of(article: Article) -> str:
-    return str(article.year) if article.year else UNDATED
+    return year_slug(article.year)
 
 
 def shards(collection: Collection) -> dict[str, list[Article]]:
@@ -123,7 +122,7 @@ class Indexing:
 
     def __init__(self, cache: Path, previous: Path, writer: SiteWriter, collection: Collection, prepared: dict,
                  old_keys: dict, force: bool = False):
-        self.cache = cache / BUNDLE
+        self.cache = cache / CACHED
         self.writer = writer
         self.groups = shards(collection)
         self.keys = {name: shard_key(articles, prepared) for name, articles in self.groups.items()}
@@ -135,14 +134,14 @@ class Indexing:
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []
         self.made: list[str] = []  # the years indexed again
-        writer.write(f"{BUNDLE}/{SHARDS}", json.dumps(list(self.groups), ensure_ascii=False))
+        writer.write(SHARDS, json.dumps(list(self.groups), ensure_ascii=False))
         todo = []
         for name, key in self.keys.items():
-            last = previous / BUNDLE / name
+            last = previous / shard_path(name)
             if force:
                 todo.append(name)
             elif old_keys.get(name) == key and last.is_dir():
-                writer.add_folder(last, f"{BUNDLE}/{name}", leave_out=UNUSED)  # UNUSED: an older build's
+                writer.add_folder(last, shard_path(name), leave_out=UNUSED)  # UNUSED: an older build's
             elif self._cached(name):
                 self._publish(name)
             else:
@@ -155,7 +154,7 @@ class Indexing:
                 self.records = make_records_folder(cache, _records_size(
                     [prepared[a.slug].record for name in todo for a in self.groups[name]]))
                 for name in sorted(todo, key=lambda name: -len(self.groups[name])):
-                    write_records(self.records / name, ((a.slug, prepared[a.slug].record) for a in self.groups[name]))
+                    write_records(self.records / name, ((a, prepared[a.slug].record) for a in self.groups[name]))
                     thread = threading.Thread(target=self._run, args=(name,), name=f"pagefind-{name}")
                     thread.start()
                     self._threads.append(thread)
@@ -210,7 +209,7 @@ class Indexing:
 
     def _publish(self, name: str) -> None:
         """A year's index, whole in the cache, into the site."""
-        self.writer.add_folder(self.cache / name / self.keys[name], f"{BUNDLE}/{name}",
+        self.writer.add_folder(self.cache / name / self.keys[name], shard_path(name),
                                leave_out=UNUSED | {COMPLETE})
 
     def finish(self) -> list[str]:

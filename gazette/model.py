@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 RELATED_COUNT = 5
+UNKNOWN_SOURCE = "未注明"  # the `source` of an article whose source is not known
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Collection:
     related: dict[str, list[Article]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, articles: list[Article]) -> "Collection":
+    def build(cls, articles: list[Article]) -> Collection:
         ordered = sorted(articles, key=lambda a: a.sort_key, reverse=True)
         c = cls(ordered)
         groups: dict[str, dict] = {k: defaultdict(list) for k in ("city", "year", "source", "district", "author")}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache as build_cache
+from .markdown import first_sentences, markdown, plain_text_of
 from .model import Article
-from .render import first_sentences, markdown, plain_text_of
 from .script import to_simplified
 from .search import search_record
 from .workers import map_in_parts

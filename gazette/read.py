@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from .errors import GazetteError
 from .mojibake import Repair, repair_mojibake
+from .script import HAN, HAN_CHARS
 
 MAX_SEED_BYTES = 5 * 1024 * 1024  # a newspaper page is ~50 KB; 5 MB is surely not an article
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a content file, a sidecar, site.yaml: ten times the longest article we know of
@@ -76,12 +77,14 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+# ASCII, general and CJK punctuation, full-width forms, Han characters: what Chinese text is made of
+_READABLE = re.compile(f"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef{HAN_CHARS}]")
+
+
 def _plausible(text: str) -> bool:
     """A guessed decoding must read as Chinese or ASCII text, not as random code points."""
     sample = text[:20000]
-    good = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u303f" or "\u4e00" <= ch <= "\u9fff"
-               or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f" or "\u3400" <= ch <= "\u4dbf")
-    return good >= 0.9 * len(sample)
+    return len(_READABLE.findall(sample)) >= 0.9 * len(sample)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -96,7 +99,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text = str(best)
-    han = sum(1 for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+    han = len(HAN.findall(text[:20000]))
     return (text, best.encoding) if "\x00" not in text and han >= len(text[:20000]) // 4 and _plausible(text) else None
 
 

@@ -1,7 +1,9 @@
-"""Rendering: the model to pages (path -> text), with Jinja layouts and markdown-it.
+"""Rendering: which pages the site has (PageJob: a path, a template, its data), and each page
+rendered with the Jinja layouts.
 
-Every internal link is relative (`root` is the way back to the site's top from the page), so
-one build works at /, under /repo-name/ and from file://.
+A page's data is given to the templates behind recording proxies (fingerprints.py): a render
+gives the page and what it read, and the next build renders the page again only when something
+it read changed. Paths come from urls.py, text formats from formats.py and markdown.py.
 """
 
 from __future__ import annotations
@@ -10,123 +12,64 @@ import functools
 import hashlib
 import json
 import os
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
-from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .cache import code_version
 from .charts import maps, timeline_bars
 from .errors import GazetteError
-from .extract import UNKNOWN_SOURCE
-from .garbled import GARBLED
+from .fingerprints import Evaluator, Log, Reads
+from .fingerprints import attribute as proxy_attribute
+from .formats import LABELS, UNDATED, UNKNOWN_MONTH, atom_time, format_date, month_label, year_label
 from .gazetteer import Gazetteer
-from .model import Article, Collection
+from .markdown import cjk_punctuation, is_damaged, mark_garbled
+from .model import UNKNOWN_SOURCE, Article, Collection
 from .read import read_utf8
 from .script import HANS, HANT, convert
+from .search import search_settings
 from .settings import Settings
-from .slugs import pinyin_words, unique
+from .urls import (
+    FEED,
+    HOME,
+    NOT_FOUND,
+    ROBOTS,
+    SEARCH,
+    SITEMAP,
+    Urls,
+    article_path,
+    link,
+    month_anchor,
+    seed_path,
+    table_path,
+)
 
 TABLE_ROWS = 100  # rows of a page of the table of all articles (a row is small: a list page has 20)
-TABLE_BASES = {"date": "articles", "city": "articles-by-city", "source": "articles-by-source"}
-SAFE_SCHEMES = ("http:", "https:", "mailto:")
-UNDATED = "undated"
+NAVIGATION = ("city", "year", "source")  # the kinds of list every page links to
+KINDS = ("city", "district", "year", "source", "author")  # every kind of list, as the home page offers them
 
 
-# --- Markdown ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PageJob:
+    """One output file: its template and its data, made when the page is rendered or compared."""
 
-def _validate_link(url: str) -> bool:
-    """Only web, mail and relative links: javascript:, data:, vbscript:, file: are dropped."""
-    scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
-    return scheme is None or (scheme.group(1).lower() + ":") in SAFE_SCHEMES
-
-
-_HAN_BEFORE = r"(?<=[\u3400-\u9fff”’」』）])"
-_HAN_AFTER = r"(?=[\u3400-\u9fff“‘「『（\d])"
-_FULL_WIDTH = str.maketrans(",;:?!", "，；：？！")
-_ASCII_PUNCT = re.compile(_HAN_BEFORE + r"[,;:?!](?!\d)|[,;:?!]" + _HAN_AFTER)
+    path: str
+    template: str
+    data: Callable[[], dict]
+    lang: str = HANS
+    script: str | None = None  # the page, once rendered, converted into this script
+    root: str | None = None  # the way back to the site's top; by default relative ("../")
 
 
-def cjk_punctuation(text: str) -> str:
-    """ASCII , ; : ? ! beside Chinese characters set as their full-width forms, for display.
-
-    Many sources type ASCII punctuation in Chinese text; it renders cramped. A '?' that is
-    part of a garbled spot stays as it is: it is evidence for the curator.
-    """
-    garbled = [m.span() for m in GARBLED.finditer(text)]
-    return _ASCII_PUNCT.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in garbled)
-                            else m.group(0).translate(_FULL_WIDTH), text)
+def alt_script(article: Article) -> str:
+    return HANT if article.script == HANS else HANS
 
 
-def _typography(state) -> None:
-    for token in state.tokens:
-        for child in token.children or []:
-            if child.type == "text":
-                child.content = cjk_punctuation(child.content)
-
-
-GARBLED_MARK = '<mark class="garbled" title="原文乱码">'
-
-
-def mark_garbled(text: str) -> Markup:
-    """The text escaped for HTML, each garbled spot in a <mark>: readers see what is damaged."""
-    parts, at = [], 0
-    for match in GARBLED.finditer(text):
-        parts += [escape(text[at:match.start()]), Markup(GARBLED_MARK), escape(match.group(0)), Markup("</mark>")]
-        at = match.end()
-    return Markup("").join(parts + [escape(text[at:])])
-
-
-def _render_text(self, tokens, idx, options, env) -> str:
-    return str(mark_garbled(tokens[idx].content))
-
-
-@lru_cache(maxsize=1)
-def markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.validateLink = _validate_link
-    md.core.ruler.push("cjk_punctuation", _typography)
-    md.add_render_rule("text", _render_text)  # after parsing: search text keeps the spots as text
-    return md
-
-
-def is_damaged(article: Article, body_html: str) -> bool:
-    """Whether the article page shows garbled spots (the page then says so at its top)."""
-    return GARBLED_MARK in body_html or any(GARBLED.search(t) for t in (article.title, article.subtitle or "",
-                                                                           *article.captions))
-
-
-def plain_text_of(tokens) -> str:
-    """Text of parsed Markdown without its syntax, for search."""
-    return " ".join(child.content for t in tokens if t.type == "inline" for child in (t.children or [])
-                    if child.type in ("text", "code_inline"))
-
-
-# --- Formatting -------------------------------------------------------------------------------
-
-def format_date(article: Article) -> str:
-    d = article.date
-    if d is None:
-        return "日期不详"
-    if article.date_precision == "year":
-        return f"{d.year}年"
-    if article.date_precision == "month":
-        return f"{d.year}年{d.month}月"
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-# Atom wants a full RFC 3339 timestamp, and the build has no clock (the same input gives the same
-# bytes): an entry is dated at the start of its known period, the earliest it can have appeared,
-# and its summary gives the date as known (2020年). An undated article has no date to give, and
-# `updated` is required (RFC 4287 4.1.2): it is left out of the feed (feed_articles).
-
-
-def atom_time(article: Article) -> str:
-    return f"{article.period_start.isoformat()}T00:00:00Z"
+def paginate(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
 def feed_articles(collection: Collection, count: int) -> list[Article]:
@@ -134,199 +77,148 @@ def feed_articles(collection: Collection, count: int) -> list[Article]:
     return [a for a in collection.articles if a.date][:count]
 
 
-_SENTENCE = re.compile(r".+?(?:[。！？!?…]+[”’」』）)]*|$)", re.S)
-
-
-def first_sentences(text: str, least: int = 60, most: int = 160) -> str:
-    """The opening sentences of a text, for a description or a summary: whole sentences up to at
-    least `least` characters where the text has them, never more than `most` (then cut, with …)."""
-    text = re.sub(r"(?<=[。！？”’」』）])\s+|\s+(?=[“‘「『（])", "", " ".join(text.split()))
-    out = ""
-    for match in _SENTENCE.finditer(text):
-        if out and len(out) + len(match.group(0)) > most:
-            break
-        out += match.group(0)
-        if len(out) >= least:
-            break
-    return out if len(out) <= most else out[:most - 1] + "…"
-
-
-def year_slug(year: int | None) -> str:
-    return str(year) if year else UNDATED
-
-
-def alt_script(article: Article) -> str:
-    return HANT if article.script == HANS else HANS
-
-
-def article_path(article: Article, script: str | None = None) -> str:
-    """The original at articles/SLUG.html; its conversion in articles/hans/ or articles/hant/."""
-    if script is None or script == article.script:
-        return f"articles/{article.slug}.html"
-    return f"articles/{'hant' if script == HANT else 'hans'}/{article.slug}.html"
-
-
-def paginate(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-
-
-def page_name(base: str, number: int) -> str:
-    return f"{base}.html" if number == 1 else f"{base}-{number}.html"
-
-
-# --- Pages ------------------------------------------------------------------------------------
-
-@dataclass
-class PageJob:
-    """One output file: `key` fingerprints all it shows (None: always rendered, it is cheap)."""
-
-    path: str
-    key: str | None
-    render: Callable[[], str]
-
-
-def fingerprint(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-
-
-def shown(a: Article | None) -> tuple | None:
-    """What a list or a link shows of an article."""
-    if a is None:
-        return None
-    return (a.slug, a.title, a.subtitle, a.city, a.district, a.date, a.date_precision, a.source, a.author)
-
-
 class Renderer:
     def __init__(self, layouts: Path, settings: Settings, collection: Collection, gazetteer: Gazetteer,
-                 prepared: dict, site_key: str = ""):
+                 prepared: dict):
         self.settings = settings
         self.collection = collection
         self.gazetteer = gazetteer
         self.prepared = prepared
-        self.site_key = site_key  # layouts, settings and code: a change re-renders everything
-        self.env = jinja2.Environment(
+        self.urls = Urls(collection, gazetteer.city_slug)
+        self.env = LayoutEnvironment(
             loader=LayoutLoader(str(layouts)), autoescape=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(date_zh=format_date, tojson_ascii=_tojson, punct=cjk_punctuation,
-                                mark_garbled=mark_garbled, atom_time=atom_time)
-        self.env.globals.update(
-            site=settings, article_path=article_path, year_slug=year_slug,
-            city_slug=gazetteer.city_slug, source_slug=self.source_slug, district_slug=self.district_slug,
-            author_slug=self.author_slug, HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE,
-            has_feed=bool(feed_articles(collection, 1)))
-        self._slugs = {kind: _unique_slugs(list(groups)) for kind, groups in
-                       (("sources", collection.by_source), ("districts", collection.by_district),
-                        ("authors", collection.by_author))}
+                                mark_garbled=mark_garbled, atom_time=atom_time, year_label=year_label,
+                                month_label=month_label, link=_link)
+        # constants and functions of the code; the data is given to each render, never as a global
+        self.env.globals.update(HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE, UNDATED=UNDATED,
+                                UNKNOWN_MONTH=UNKNOWN_MONTH, labels=LABELS, month_anchor=month_anchor,
+                                NAVIGATION=NAVIGATION, KINDS=KINDS)
+        self.shared = {"site": settings, "urls": self.urls, "has_feed": bool(feed_articles(collection, 1))}
+        self.evaluator = Evaluator(self.shared, collection.articles)
+        self._sources: dict[str, str] = {}
 
-    def source_slug(self, source: str) -> str:
-        return self._slugs["sources"][source]
-
-    def district_slug(self, key: str) -> str:
-        return self._slugs["districts"][key]
-
-    def author_slug(self, name: str) -> str:
-        return self._slugs["authors"][name]
+    # --- Rendering ----------------------------------------------------------------------------
 
     def template(self, name: str) -> jinja2.Template:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise GazetteError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno)
+            raise GazetteError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno) from exc
         except jinja2.TemplateNotFound:
-            raise GazetteError(f"template {name!r} not found in layouts/")
+            raise GazetteError(f"template {name!r} not found in layouts/") from None
 
     def check_templates(self) -> None:
         """Compile every layout now, so a syntax error stops the build before any page."""
         for name in self.env.list_templates(filter_func=lambda n: not n.startswith("static/")):
             self.template(name)
 
-    def page(self, template_name: str, path: str, lang: str = HANS, root: str | None = None, **context) -> str:
-        """`root` is the way back to the site's top: relative ("../"), unless given (404.html)."""
-        root = root or "../" * path.count("/") or "./"
+    def render(self, job: PageJob) -> tuple[str, Reads]:
+        """The page, and what its render read."""
+        log = Log(self.shared)
+        variables = {name: log.variable(name, value) for name, value in self._variables(job).items()}
+        self.env.log = log
         try:
-            return self.template(template_name).render(root=root, path=path, lang=lang, **context)
+            text = self.template(job.template).render(variables)
         except jinja2.TemplateError as exc:
-            raise GazetteError(f"template error: {exc}", f"layouts/{template_name}")
+            raise GazetteError(f"template error: {exc}", f"layouts/{job.template}") from exc
+        finally:
+            self.env.log = None
+        if job.script:
+            text = convert(text, job.script)
+        return text, log.reads(self._head(job, log.templates))
+
+    def unchanged(self, job: PageJob, reads: Reads | None) -> bool:
+        """Whether the page would be what it was when it read `reads` (the last build's)."""
+        if reads is None:
+            return False
+        try:
+            head = self._head(job, reads.templates)
+        except (GazetteError, OSError):  # a template gone or unreadable: the render says what
+            return False
+        return self.evaluator.unchanged(reads, head, self._variables(job))
+
+    def _variables(self, job: PageJob) -> dict:
+        root = job.root or "../" * job.path.count("/") or "./"
+        return {**self.shared, "root": root, "path": job.path, "lang": job.lang, **job.data()}
+
+    def _head(self, job: PageJob, templates) -> str:
+        """What a page's fingerprint hashes besides what it read: the code, the templates' sources."""
+        return "|".join([code_version(), job.template, job.script or "",
+                         *(f"{name}:{self._source_hash(name)}" for name in templates)])
+
+    def _source_hash(self, name: str) -> str:
+        if name not in self._sources:
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]
+            except jinja2.TemplateNotFound:
+                raise GazetteError(f"template {name!r} not found in layouts/") from None
+            self._sources[name] = hashlib.sha256(source.encode()).hexdigest()
+        return self._sources[name]
+
+    def seed_page(self, name: str, text: str, articles: list[Article]) -> str:
+        return self.render(PageJob(seed_path(name), "seed.html",
+                                   functools.partial(dict, name=name, text=text, articles=articles)))[0]
+
+    # --- The pages ----------------------------------------------------------------------------
 
     def jobs(self) -> list[PageJob]:
-        c = self.collection
+        c, settings = self.collection, self.settings
         jobs = [
-            PageJob("index.html", None, lambda: self.page(
-                "index.html", "index.html", collection=c, newest=c.articles[:self.settings.home_count],
-                maps=maps(c, self.gazetteer), timeline=timeline_bars(c))),
-            PageJob("search.html", None, lambda: self.page("search.html", "search.html", collection=c)),
+            PageJob(HOME, "index.html", self._home),
+            PageJob(SEARCH, "search.html", lambda: {"search": search_settings()}),
             # GitHub Pages answers a missing URL at any depth with 404.html: only absolute links
             # work there, so with a base_url it gets them (without, it works at the top only)
-            PageJob("404.html", None, lambda: self.page(
-                "404.html", "404.html", root=self.settings.url("") if self.settings.absolute else None)),
-            PageJob("robots.txt", None, lambda: self.page("robots.txt", "robots.txt")),
+            PageJob(NOT_FOUND, "404.html", dict, root=settings.url("") if settings.absolute else None),
+            PageJob(ROBOTS, "robots.txt", dict),
         ]
         for a in c.articles:
             for script in (a.script, alt_script(a)):
-                jobs.append(PageJob(article_path(a, script), self._article_key(a, script),
-                                    functools.partial(self._article_page, a, script)))
-        jobs += self._lists("cities", "城市", c.by_city, self.gazetteer.city_slug,
-                            extra={"maps": maps(c, self.gazetteer)})
-        jobs += self._lists("years", "年份", c.by_year, year_slug, extra={"timeline": timeline_bars(c)}, months=True)
-        jobs += self._lists("sources", "来源", c.by_source, self.source_slug)
-        jobs += self._lists("districts", "区县", c.by_district, self.district_slug)
-        jobs += self._lists("authors", "作者", c.by_author, self.author_slug)
+                jobs.append(PageJob(article_path(a, script), "article.html",
+                                    functools.partial(self._article, a, script),
+                                    lang=script, script=None if script == a.script else script))
+        jobs += self._lists("city", c.by_city, maps=self._maps)
+        jobs += self._lists("year", c.by_year, timeline=self._timeline)
+        jobs += self._lists("source", c.by_source)
+        jobs += self._lists("district", c.by_district)
+        jobs += self._lists("author", c.by_author)
         jobs += self._table()
-        if self.settings.absolute:
-            entries = self._sitemap([j.path for j in jobs if j.path.endswith(".html") and j.path != "404.html"])
-            feed = feed_articles(c, self.settings.feed_count)
+        if settings.absolute:
+            entries = self._sitemap([j.path for j in jobs if j.path.endswith(".html") and j.path != NOT_FOUND])
+            feed = feed_articles(c, settings.feed_count)
             if feed:
-                jobs.append(PageJob("feed.xml", None, lambda: self.page(
-                    "feed.xml", "feed.xml", articles=feed, summaries={a.slug: self.prepared[a.slug].summary
-                                                                      for a in feed})))
-            jobs.append(PageJob("sitemap.xml", None, lambda: self.page("sitemap.xml", "sitemap.xml", entries=entries)))
+                summaries = {a.slug: self.prepared[a.slug].summary for a in feed}
+                jobs.append(PageJob(FEED, "feed.xml", functools.partial(dict, articles=feed, summaries=summaries)))
+            jobs.append(PageJob(SITEMAP, "sitemap.xml", functools.partial(dict, entries=entries)))
         return jobs
 
-    def _sitemap(self, paths: list[str]) -> list[tuple[str, str]]:
-        """(URL path, lastmod) of every page: the home page as its canonical link names it (the
-        folder), an article page dated by its day where the day is known."""
-        days = {article_path(a, script): a.date_iso for a in self.collection.articles
-                if a.date and a.date_precision in (None, "day") for script in (HANS, HANT)}
-        return [("" if p == "index.html" else p, days.get(p, "")) for p in sorted(paths)]
+    @functools.cached_property
+    def _charts(self) -> tuple[dict, dict | None]:
+        return (maps(self.collection, self.gazetteer, functools.partial(self.urls.group, "city")),
+                timeline_bars(self.collection))
 
-    def _table(self) -> list[PageJob]:
-        """Every article in a table, sorted by date, by city or by source: each order its own
-        pages (no script needed); the column headings link the orders."""
+    def _maps(self) -> dict:
+        return self._charts[0]
+
+    def _timeline(self) -> dict | None:
+        return self._charts[1]
+
+    def _home(self) -> dict:
         c = self.collection
-        city = self.gazetteer.city_slug
-        orders = {"date": c.articles,
-                  "city": sorted(c.articles, key=lambda a: (a.city is None, a.city and city(a.city))),
-                  "source": sorted(c.articles, key=lambda a: self.source_slug(a.source))}
-        firsts = {order: page_name(TABLE_BASES[order], 1) for order in orders}
-        jobs = []
-        for order, articles in orders.items():
-            chunks = paginate(articles, TABLE_ROWS)
-            names = [page_name(TABLE_BASES[order], n) for n in range(1, len(chunks) + 1)]
-            for number, chunk in enumerate(chunks, 1):
-                path = names[number - 1]
-                jobs.append(PageJob(path, fingerprint(self.site_key, "table", order, number, names, len(articles),
-                                                      [shown(a) for a in chunk]),
-                                    functools.partial(self.page, "all.html", path, order=order, orders=firsts,
-                                                      articles=chunk, number=number, pages=names,
-                                                      total=len(articles))))
-        return jobs
+        return {"total": len(c.articles), "newest": c.articles[:self.settings.home_count],
+                "counts": {kind: _counts(groups) for kind, groups in
+                           (("city", c.by_city), ("year", c.by_year), ("source", c.by_source))},
+                "maps": self._maps(), "timeline": self._timeline()}
 
-    def _article_key(self, a: Article, script: str) -> str:
-        c = self.collection
-        links = (self.source_slug(a.source), a.district_key and self.district_slug(a.district_key),
-                 [self.author_slug(n) for n in a.authors])
-        return fingerprint(self.site_key, self.prepared[a.slug].key, script, shown(c.previous[a.slug]), shown(c.next[a.slug]),
-                           [shown(r) for r in c.related[a.slug]], links)
-
-    def _article_page(self, a: Article, script: str) -> str:
-        body, summary = self.prepared[a.slug].html, self.prepared[a.slug].summary
+    def _article(self, a: Article, script: str) -> dict:
+        c, prepared = self.collection, self.prepared[a.slug]
         path = article_path(a, script)
-        html = self.page("article.html", path, lang=script, article=a, script=script,
-                         body=Markup(body), damaged=is_damaged(a, body), collection=self.collection,
-                         chrome_lang=HANS if script == a.script == HANT else script,
-                         description=summary or a.subtitle or a.title,
-                         linked_data=self._linked_data(a, script, path, summary) if self.settings.absolute else None)
-        return html if script == a.script else convert(html, script)
+        return {"article": a, "script": script, "body": Markup(prepared.html), "damaged": is_damaged(a, prepared.html),
+                "chrome_lang": HANS if script == a.script == HANT else script,
+                "description": prepared.summary or a.subtitle or a.title,
+                "older": c.previous[a.slug], "newer": c.next[a.slug], "related": c.related[a.slug],
+                "linked_data": self._linked_data(a, script, path, prepared.summary) if self.settings.absolute else None}
 
     def _linked_data(self, a: Article, script: str, path: str, summary: str) -> dict:
         """schema.org NewsArticle: only what is known (a field is left out, never a placeholder)."""
@@ -344,26 +236,75 @@ class Renderer:
             data["description"] = summary
         return data
 
-    def _lists(self, kind: str, label: str, groups: dict, slug, extra: dict | None = None,
-               months: bool = False) -> list[PageJob]:
-        jobs = [PageJob(f"{kind}.html", None, functools.partial(
-            self.page, "groups.html", f"{kind}.html", kind=kind, label=label, groups=groups, slug=slug,
-            **(extra or {})))]
+    def _lists(self, kind: str, groups: dict, **charts: Callable[[], dict | None]) -> list[PageJob]:
+        """The page of a kind's groups (cities.html), and each group's pages of articles."""
+        jobs = [PageJob(self.urls.groups(kind), "groups.html", functools.partial(
+            self._groups, kind, groups, charts))]
         for key, articles in groups.items():
             chunks = paginate(articles, self.settings.page_size)
-            names = [page_name(slug(key), n) for n in range(1, len(chunks) + 1)]
+            pages = [self.urls.group(kind, key, n) for n in range(1, len(chunks) + 1)]
+            by_month = kind == "year" and len(chunks) == 1  # one page of a year: its months
             for number, chunk in enumerate(chunks, 1):
-                path = f"{kind}/{names[number - 1]}"
-                grouped = self.collection.months(key) if months and len(chunks) == 1 else None
-                jobs.append(PageJob(path, fingerprint(self.site_key, kind, key, number, names, len(articles),
-                                                      [shown(a) for a in chunk], bool(grouped)),
-                                    functools.partial(self.page, "list.html", path, kind=kind, label=label, key=key,
-                                                      articles=chunk, number=number, pages=names,
-                                                      total=len(articles), months=grouped)))
+                jobs.append(PageJob(pages[number - 1], "list.html", functools.partial(
+                    self._list, kind, key, chunk, number, pages, len(articles), by_month)))
         return jobs
 
-    def seed_page(self, name: str, text: str, articles: list[Article]) -> str:
-        return self.page("seed.html", f"seeds/{name}.html", name=name, text=text, articles=articles)
+    def _groups(self, kind: str, groups: dict, charts: dict) -> dict:
+        return {"kind": kind, "groups": _counts(groups), **{name: make() for name, make in charts.items()}}
+
+    def _list(self, kind: str, key, articles: list[Article], number: int, pages: list[str], total: int,
+              by_month: bool) -> dict:
+        return {"kind": kind, "key": key, "articles": articles, "number": number, "pages": pages, "total": total,
+                "months": self.collection.months(key) if by_month else None}
+
+    def _table(self) -> list[PageJob]:
+        """Every article in a table, sorted by date, by city or by source: each order its own
+        pages (no script needed); the column headings link the orders."""
+        c, urls = self.collection, self.urls
+        orders = {"date": c.articles,
+                  "city": sorted(c.articles, key=lambda a: (a.city is None, a.city and urls.slug("city", a.city))),
+                  "source": sorted(c.articles, key=lambda a: urls.slug("source", a.source))}
+        jobs = []
+        for order, articles in orders.items():
+            chunks = paginate(articles, TABLE_ROWS)
+            pages = [table_path(order, n) for n in range(1, len(chunks) + 1)]
+            for number, chunk in enumerate(chunks, 1):
+                jobs.append(PageJob(pages[number - 1], "all.html", functools.partial(
+                    dict, order=order, orders=list(orders), articles=chunk, number=number, pages=pages,
+                    total=len(articles))))
+        return jobs
+
+    def _sitemap(self, paths: list[str]) -> list[tuple[str, str]]:
+        """(URL path, lastmod) of every page: the home page as its canonical link names it (the
+        folder), an article page dated by its day where the day is known."""
+        days = {article_path(a, script): a.date_iso for a in self.collection.articles
+                if a.date and a.date_precision in (None, "day") for script in (HANS, HANT)}
+        return [("" if p == HOME else p, days.get(p, "")) for p in sorted(paths)]
+
+
+def _counts(groups: dict) -> list[tuple]:
+    """(key, number of articles) of each group, in order: what a list of groups shows."""
+    return [(key, len(articles)) for key, articles in groups.items()]
+
+
+class LayoutEnvironment(jinja2.Environment):
+    """Jinja, telling the render under way (`log`) which templates it loads: its own, the one it
+    extends, those it imports; and reading the data's proxies without Python's detour through
+    a failed attribute lookup (most of what a page reads)."""
+
+    log: Log | None = None
+
+    def getattr(self, obj, attribute):
+        try:
+            value = proxy_attribute(obj, attribute)
+        except (AttributeError, LookupError, TypeError):
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute) if value is NotImplemented else value
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.log is not None and isinstance(name, str):
+            self.log.templates[name] = None
+        return super().get_template(name, parent, globals)
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
@@ -379,12 +320,15 @@ class LayoutLoader(jinja2.FileSystemLoader):
         return text, str(path), lambda: os.path.exists(path) and path.stat().st_mtime == mtime
 
 
-def _unique_slugs(names: list[str]) -> dict[str, str]:
-    taken: set[str] = set()
-    return {name: unique("-".join(pinyin_words(name)) or "x", taken) for name in sorted(names)}
+@jinja2.pass_context
+def _link(context, target: str) -> str:
+    """`{{ urls.home | link }}`: the page's link to a path of the site (urls.link)."""
+    page = context.parent  # the variables of the render (macros are imported with them)
+    return link(str(target), page["path"], page["root"])
 
 
 def _tojson(value) -> Markup:
-    """JSON for a <script type="application/ld+json"> block: '<' escaped so no tag can close it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """JSON for a <script type="application/…json"> block: '<' escaped so no tag can close it,
+    anything not ASCII as \\u escapes (a compatibility ideograph is not in NFC, as HTML wants)."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

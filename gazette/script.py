@@ -11,7 +11,15 @@ import opencc
 # definition of the range: code puts HAN_CHARS inside its own character classes.
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN = re.compile(f"[{HAN_CHARS}]")
+# CJK symbols and punctuation, full-width forms, dashes and quotes: set without spaces beside them
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2010-\u2027"
 HANS, HANT = "zh-Hans", "zh-Hant"
+
+
+def han_code_points() -> list[int]:
+    """Every code point HAN_CHARS names, in order."""
+    bounds = [ord(ch) for ch in HAN_CHARS.replace("-", "")]
+    return [code for low, high in zip(bounds[::2], bounds[1::2], strict=True) for code in range(low, high + 1)]
 
 
 @cache
@@ -56,7 +64,7 @@ def t2s_char_map() -> dict[str, str]:
     """
     converter = _converter("t2s")
     pairs = {}
-    for code in range(0x4E00, 0xA000):  # one by one: phrase rules on a long run would misalign
+    for code in han_code_points():  # one by one: phrase rules on a long run would misalign
         ch = chr(code)
         simple = converter.convert(ch)
         if simple != ch and len(simple) == 1 and ord(simple) <= 0xFFFF:  # JS indexes UTF-16 units

@@ -11,10 +11,11 @@ from html import escape
 from pathlib import Path
 
 from .errors import GazetteError
+from .formats import LABELS, NO_CITY, UNDATED, format_date
 from .model import Article
 from .output import write_file
-from .render import format_date
-from .script import t2s_char_map, to_simplified
+from .script import CJK_PUNCTUATION, HAN_CHARS, han_code_points, t2s_char_map, to_simplified
+from .urls import ARTICLE, FACETS, OFFLINE_INDEX, PAGEFIND_SCRIPT, SHARDS, article_path, shard_path
 from .workers import tied
 
 # Every record is Simplified (queries are converted to Simplified first) and already cut into
@@ -22,12 +23,10 @@ from .workers import tied
 # half as much time again or more (bench/RESULTS.md), for nothing. "und" has no segmenter and
 # no stemmer: Pagefind takes the words as they are cut.
 PAGEFIND_LANGUAGE = "und"
-RECORD_FOLDER = "articles"  # records sit where their pages do, so that their URLs look alike
-
-# Han characters (CJK unified ideographs, extension A, compatibility ideographs); search.js
-# splits queries by the same ranges
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-_HAN_APART = {c: f" {chr(c)} " for low, high in HAN_RANGES for c in range(low, high + 1)}
+FACET_NAMES = ("city", "year", "source")  # what a search can be narrowed by (both engines)
+DATE = "date"  # the facet table's column of dates (ISO, to the precision known), after the facets
+OFFLINE_GLOBAL = "GazetteIndex"  # the offline index's variable (window.GazetteIndex)
+_HAN_APART = {c: f" {chr(c)} " for c in han_code_points()}  # search.js splits queries at the same characters
 
 
 def t2s_script() -> str:
@@ -52,8 +51,20 @@ def one_word_per_character(text: str) -> str:
 
 def facet_values(article: Article) -> dict[str, str]:
     """What a search can be narrowed by, as the search page names the values (both engines)."""
-    return {"city": article.city or "未标注", "year": str(article.year) if article.year else "日期不详",
-            "source": article.source}
+    values = {"city": article.city or NO_CITY, "year": str(article.year) if article.year else UNDATED,
+              "source": article.source}
+    return {name: values[name] for name in FACET_NAMES}
+
+
+def search_settings() -> dict:
+    """What search.js needs to know of the site, as data in the search page: where the indexes
+    and the pages are, the facets and their labels, how the facet table is laid out, and which
+    characters are Han (each a word of the index) or CJK punctuation (no space beside it)."""
+    return {"article": ARTICLE, "offline": OFFLINE_INDEX, "offlineGlobal": OFFLINE_GLOBAL,
+            "shards": SHARDS, "shard": shard_path("{name}") + "/", "pagefind": PAGEFIND_SCRIPT,
+            "language": PAGEFIND_LANGUAGE, "facetTable": FACETS, "date": DATE,
+            "facets": [[name, LABELS[name]] for name in FACET_NAMES],
+            "han": HAN_CHARS, "punctuation": CJK_PUNCTUATION}
 
 
 def search_record(article: Article, text: str) -> str:
@@ -89,8 +100,8 @@ def facet_table(pages: dict[str, Article]) -> str:
             if value not in known:
                 known.append(value)
             row.append(known.index(value))
-        rows[page_id] = row + [article.date_iso]
-    return json.dumps({"fields": [*values, "date"], "values": values, "pages": rows}, ensure_ascii=False,
+        rows[page_id] = [*row, article.date_iso]
+    return json.dumps({"fields": [*values, DATE], "values": values, "pages": rows}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
@@ -107,11 +118,13 @@ def pagefind_pages(bundle: Path) -> dict[str, str]:
     return pages
 
 
-def write_records(folder: Path, records: Iterable[tuple[str, str]]) -> None:
-    """The records, one file per article, in a folder of their own (Pagefind reads all of it)."""
-    (folder / RECORD_FOLDER).mkdir(parents=True)
-    for slug, record in records:
-        write_file(folder / RECORD_FOLDER / f"{slug}.html", record.encode("utf-8"))  # 3x write_text's speed
+def write_records(folder: Path, records: Iterable[tuple[Article, str]]) -> None:
+    """The records, one file per article, in a folder of their own (Pagefind reads all of it);
+    each where its article's page is in the site, so that their URLs look alike."""
+    for article, record in records:
+        path = folder / article_path(article)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, record.encode("utf-8"))  # 3x write_text's speed
 
 
 def _compact(text: str) -> str:
@@ -134,7 +147,7 @@ def offline_doc(article: Article, text: str) -> dict:
 def offline_index_script(docs: list[dict]) -> str:
     body = json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     body = body.replace("</", "<\\/")  # the file is loaded by <script>: nothing may close it
-    return "window.GazetteIndex=" + body + ";\n"
+    return f"window.{OFFLINE_GLOBAL}=" + body + ";\n"
 
 
 def pagefind_binary() -> Path:

@@ -7,10 +7,7 @@ from pathlib import Path
 from .errors import GazetteError, Report
 from .model import Collection
 from .read import read_seed
-
-
-def seed_page_path(name: str) -> str:
-    return f"seeds/{name}.html"
+from .urls import seed_path
 
 
 def seeds_named(collection: Collection) -> dict[str, list]:
@@ -42,5 +39,5 @@ def seed_pages(seeds: Path, renderer, collection: Collection, report: Report) ->
         except GazetteError as exc:
             report.error(exc)
             continue
-        pages[seed_page_path(name)] = renderer.seed_page(name, text, articles)
+        pages[seed_path(name)] = renderer.seed_page(name, text, articles)
     return pages

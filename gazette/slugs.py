@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+UNDATED = "undated"  # in a slug where a date would be: an undated article's, the year of undated articles
+
 
 def pinyin_words(text: str) -> list[str]:
     """The text as lowercase ASCII words: pinyin syllables, digits and Latin runs."""

@@ -145,3 +145,19 @@ def test_a_change_makes_only_its_years_index_again(tmp_path, page, serve_dir):
     assert search(page, base, "送菜") == ["二〇年的文章"]
     assert search(page, base, "党员", "&sort=date") == ["二一年的文章", "二〇年的文章"]  # years together, newest first
     assert page.errors == []
+
+
+def test_an_article_page_loads_the_script_map_once_and_only_to_highlight(page, built_site, serve_dir):
+    path = next(p for p in sorted((built_site / "articles").glob("*.html")) if "党员" in p.read_text(encoding="utf-8"))
+    sources = re.findall(r'<script[^>]* src="([^"]+)"', path.read_text(encoding="utf-8"))
+    assert [s.rsplit("/", 1)[-1] for s in sources] == ["highlight.js"]  # t2s.js comes when it is needed
+    base = serve_dir(built_site)
+    page.goto(f"{base}articles/{path.name}")
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("document.querySelectorAll('script[src$=\"t2s.js\"]').length") == 0
+    page.goto(f"{base}articles/{path.name}?hl={quote('党员')}")
+    expect(page.locator(".article mark").first).to_be_visible()
+    assert page.evaluate("document.querySelectorAll('script[src$=\"t2s.js\"]').length") == 1
+    loads = "performance.getEntriesByType('resource').filter(e => e.name.endsWith('/t2s.js')).length"
+    assert page.evaluate(loads) == 1
+    assert page.errors == []

@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import article_md, build_project, make_site, run_cli
-from gazette.indexing import FACETS
 from gazette.search import pagefind_pages
+from gazette.urls import FACETS
 
 BASE_URL = "https://example.org/gazette/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -113,8 +113,8 @@ def test_feed_is_atom_with_full_timestamps(site):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", stamp), stamp  # RFC 3339
         stamps[slug] = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     # a reduced date is entered at the start of its period; the summary says what is known
-    assert stamps["year"] == dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
-    assert stamps["month"] == dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc)
+    assert stamps["year"] == dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+    assert stamps["month"] == dt.datetime(2020, 3, 1, tzinfo=dt.UTC)
     assert "2019年）" in entries["year"].findtext(f"{ATOM}summary")
     assert "2020年3月）" in entries["month"].findtext(f"{ATOM}summary")
     assert feed.findtext(f"{ATOM}updated") == max(stamps.values()).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -19,6 +19,7 @@ from conftest import REPO, article_md, build_project, make_site
 from gazette import charts
 from gazette.gazetteer import load
 from gazette.model import Article, Collection
+from gazette.urls import Urls
 
 PHONE = 375 - 2 * 16  # a 375 px screen less main's padding (1em of 16 px): the width of each map there
 LIAONING = ["沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州", "营口", "阜新", "辽阳", "盘锦", "铁岭", "朝阳", "葫芦岛"]
@@ -165,7 +166,9 @@ def test_labels_stay_apart_with_large_counts():
             n += 1
             articles.append(Article(f"a{n}", f"content/a{n}.md", "标题", city, dt.date(2020, 1, 1), "报", "zh-Hans",
                                     "", province=g.province_of(city)))
-    maps = charts.maps(Collection.build(articles), g)
+    collection = Collection.build(articles)
+    urls = Urls(collection, g.city_slug)
+    maps = charts.maps(collection, g, lambda city: urls.group("city", city))
     assert len(maps["liaoning"].labels) == 14
     for m in (maps["liaoning"], maps["china"]):
         scale = PHONE / m.width

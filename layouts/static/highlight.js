@@ -1,11 +1,12 @@
 // Marks the words a reader searched for (?hl=…) on an article page, in either script: the
-// page text and the terms are compared in Simplified, character for character.
+// page text and the terms are compared in Simplified, character for character. The map for
+// that (t2s.js, data-t2s on this script's tag) is loaded only then, and only here.
 (function () {
   "use strict";
   var terms = new URLSearchParams(location.search).get("hl");
   if (!terms) return;
   var script = document.createElement("script");
-  script.src = document.currentScript.src.replace(/highlight\.js$/, "t2s.js");
+  script.src = document.currentScript.dataset.t2s;
   script.onload = function () { mark(terms.split(/\s+/).filter(Boolean)); };
   document.head.appendChild(script);
 

@@ -2,16 +2,19 @@
 // opened from disk (file://, where ES modules and fetch are blocked) it falls back to
 // search-index.js, a classic script the build writes. Both find the articles containing every
 // keyword as written. Both hold Simplified text, so queries are normalised to Simplified
-// first: a Traditional query finds Simplified articles and back.
+// first: a Traditional query finds Simplified articles and back. What it knows of the site
+// (paths, facets, the facet table, Han characters) the build gives it as data in the page
+// (gazette/search.py, search_settings); paths are from the top of the site, where this page is.
 (function () {
   "use strict";
+  var S = JSON.parse(document.getElementById("search-settings").textContent);
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
   var sortSelect = document.getElementById("sort");
   var results = document.getElementById("results");
   var status = document.getElementById("status");
   var filtersBox = document.getElementById("filters");
-  var FILTERS = [["city", "城市"], ["year", "年份"], ["source", "来源"]];
+  var FILTERS = S.facets;  // [name, label]
   var norm = window.GazetteT2S.normalize;
   var params = new URLSearchParams(location.search);
   var state = { q: params.get("q") || "", sort: params.get("sort") || "", filters: {} };
@@ -23,19 +26,19 @@
   var timer = null, generation = 0;
 
   function pagefindEngine() {
-    // One index a year (gazette/indexing.py), named newest first in pagefind/shards.json; each
-    // comes with the facet values and dates of its pages (gazette-facets.json)
-    var loaded = fetch(new URL("pagefind/shards.json", base)).then(json).then(function (names) {
+    // One index a year (gazette/indexing.py), named newest first in S.shards; each comes with
+    // the facet values and dates of its pages (S.facetTable)
+    var loaded = fetch(new URL(S.shards, base)).then(json).then(function (names) {
       return Promise.all(names.map(function (name) {
-        var folder = new URL("pagefind/" + name + "/", base);
+        var folder = new URL(S.shard.replace("{name}", name), base);
         // each index through its own copy of pagefind.js: with several indexes in one copy
         // (createInstance), Pagefind 1.5.2 failed now and then with "memory access out of bounds"
         return Promise.all([
-          import(new URL("pagefind.js", folder).href).then(function (index) {
+          import(new URL(S.pagefind, folder).href).then(function (index) {
             return index.options({ baseUrl: base.pathname }).then(function () { return startUncut(index); })
               .then(function () { return index; });
           }),
-          fetch(new URL("gazette-facets.json", folder)).then(json)
+          fetch(new URL(S.facetTable, folder)).then(json)
         ]).then(function (both) { return { index: both[0], facets: both[1] }; });
       }));
     });
@@ -63,20 +66,20 @@
 
   // Pagefind cuts a query into words by the language of the page, read once, when it starts
   // (Intl.Segmenter for zh). Our records are cut already, one word per Han character, and
-  // indexed as "und" (gazette/search.py): start Pagefind under that name, so that it cuts a
-  // query only where the records are cut. The page's own language is back before it renders.
+  // indexed as S.language ("und", gazette/search.py): start Pagefind under that name, so that it
+  // cuts a query only where the records are cut. The page's own language is back before it renders.
   function startUncut(index) {
     var html = document.documentElement, lang = html.lang;
-    html.lang = "und";
+    html.lang = S.language;
     var started = index.init();  // reads the language synchronously
     html.lang = lang;
     return started;
   }
 
-  // The index holds every Han character as a word (see gazette/search.py, whose ranges these
-  // are): a keyword with Han characters is asked for as a phrase of them, which Pagefind
-  // matches only where they stand together, as written. Latin words and numbers stay whole.
-  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  // The index holds every Han character as a word (gazette/search.py): a keyword with Han
+  // characters is asked for as a phrase of them, which Pagefind matches only where they stand
+  // together, as written. Latin words and numbers stay whole.
+  var HAN = S.han;
   var PIECES = new RegExp("[" + HAN + "]|[^" + HAN + "\\s\"]+", "g");
   function phrase(keyword, pieces) {
     return new RegExp("[" + HAN + "]").test(keyword) ? '"' + pieces + '"' : pieces;
@@ -84,7 +87,7 @@
 
   // Pagefind gives back a page's text as its words, a space between each: the spaces beside
   // Han characters and CJK punctuation are the records' own, not the article's.
-  var CJK = HAN + "\u3000-\u303f\uff00-\uffef\u2010-\u2027";
+  var CJK = HAN + S.punctuation;
   var SPACE_AFTER = new RegExp("([" + CJK + "](?:</?mark>)*) ", "g");
   var SPACE_BEFORE = new RegExp(" (?=(?:</?mark>)*[" + CJK + "])", "g");
   function tidy(excerpt) {
@@ -109,7 +112,7 @@
         f[1].results.forEach(function (r) { scores[r.id] = (scores[r.id] || 0) + r.score; });
       });
       return found[0][0].results.filter(function (r) { return matches[r.id] === found.length; }).map(function (r) {
-        var table = shard.facets, row = table.pages[r.id], fields = { iso: row[table.fields.indexOf("date")] };
+        var table = shard.facets, row = table.pages[r.id], fields = { iso: row[table.fields.indexOf(S.date)] };
         FILTERS.forEach(function (f) { fields[f[0]] = table.values[f[0]][row[table.fields.indexOf(f[0])]]; });
         return { item: r, score: scores[r.id] || 0, fields: fields };
       });
@@ -141,9 +144,9 @@
   function offlineEngine() {
     var loaded = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
-      s.src = "search-index.js";
-      s.onload = function () { resolve(window.GazetteIndex); };
-      s.onerror = function () { reject(new Error("search-index.js")); };
+      s.src = new URL(S.offline, base).href;
+      s.onload = function () { resolve(window[S.offlineGlobal]); };
+      s.onerror = function () { reject(new Error(S.offline)); };
       document.head.appendChild(s);
     });
     return { search: function (q, filters, sort) { return loaded.then(function (ix) { return offlineSearch(ix, q, filters, sort); }); } };
@@ -199,7 +202,7 @@
     found.hits.forEach(function (h) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = "articles/" + encodeURIComponent(h.slug) + ".html?hl=" + encodeURIComponent(q);
+      a.href = S.article.replace("{slug}", encodeURIComponent(h.slug)) + "?hl=" + encodeURIComponent(q);
       a.textContent = h.title;
       a.className = "hit";
       var meta = document.createElement("p");
@@ -263,7 +266,7 @@
       if (mine === generation) render(found, q);
     }).catch(function (err) {
       if (window.console) console.error(err);
-      status.textContent = "搜索索引无法加载。请通过网站地址访问，或确认 search-index.js 与本页在同一目录。";
+      status.textContent = "搜索索引无法加载。请通过网站地址访问，或确认 " + S.offline + " 与本页在同一目录。";
     });
   }
 
