@@ -33,11 +33,11 @@ from gazette.errors import Report  # noqa: E402
 from gazette.indexing import shards  # noqa: E402
 from gazette.model import Collection  # noqa: E402
 from gazette.prepare import prepare_all  # noqa: E402
-from gazette.search import HAN_RANGES, PAGEFIND_LANGUAGE, pagefind_binary, write_records  # noqa: E402
+from gazette.script import HAN_CHARS  # noqa: E402
+from gazette.search import PAGEFIND_LANGUAGE, pagefind_binary, write_records  # noqa: E402
 
 SIZES = [int(n) for n in sys.argv[1:]] or [1000, 5000]
-HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)
-BESIDE_HAN = re.compile(f"(?<=[{HAN}]) | (?=[{HAN}])")
+BESIDE_HAN = re.compile(f"(?<=[{HAN_CHARS}]) | (?=[{HAN_CHARS}])")
 
 
 def set_aside(folder: Path) -> None:
@@ -89,7 +89,7 @@ def search_records(root: Path, target: Path) -> list[Path]:
     articles = load_content(root / "content", root, Report(), root / ".cache" / f"content-{__version__}.pickle")
     prepared = prepare_all(articles, root / ".cache" / f"prepared-{__version__}.pickle")
     for name, group in shards(Collection.build(articles)).items():
-        write_records(target / name, ((a.slug, prepared[a.slug].record) for a in group))
+        write_records(target / name, ((a, prepared[a.slug].record) for a in group))
     return sorted(target.iterdir())
 
 
