@@ -7,9 +7,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import article_md, make_site, run_cli
+from playwright.sync_api import expect
 
 
 def hits(page) -> list[str]:
@@ -136,7 +135,8 @@ def test_a_change_makes_only_its_years_index_again(tmp_path, page, serve_dir):
     assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == ["2021", "2020"]
     entries = {year: (bundle / year / "pagefind-entry.json").stat().st_ino for year in ("2020", "2021")}
     article = root / "content" / "a.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("值守卡点", "值守卡点，志愿者送菜上门"), encoding="utf-8")
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("值守卡点", "值守卡点，志愿者送菜上门"), encoding="utf-8")
     result = run_cli(cwd=root)
     assert result.returncode == 0 and "search index made again for 2020" in result.stdout + result.stderr
     assert (bundle / "2021" / "pagefind-entry.json").stat().st_ino == entries["2021"]  # linked from the last build

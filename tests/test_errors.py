@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import article_md, make_site, run_cli
 
 GOOD = article_md(title="好文章", body="党员冲在前。")
@@ -16,8 +15,10 @@ CASES = {
     "mistyped_field": ("content/x.md", "---\ntitle: [a, b]\ncity: 沈阳\ndate: 2020-02-11\nsource: 报\n---\n\n正文\n",
                        "content/x.md:2: `title` must be text, not list"),
     "invalid_date": ("content/x.md", article_md(date="2020-02-30"), "content/x.md:4: invalid date '2020-02-30'"),
-    "unknown_city": ("content/x.md", article_md(city="沈杨"), "content/x.md:3: unknown city '沈杨' (hint: did you mean '沈阳'?)"),
-    "slug_with_slash": ("content/x.md", article_md(slug="'../evil'"), "content/x.md:6: `slug` '../evil' is not a valid slug"),
+    "unknown_city": ("content/x.md", article_md(city="沈杨"),
+                     "content/x.md:3: unknown city '沈杨' (hint: did you mean '沈阳'?)"),
+    "slug_with_slash": ("content/x.md", article_md(slug="'../evil'"),
+                        "content/x.md:6: `slug` '../evil' is not a valid slug"),
     "slug_with_backslash": ("content/x.md", article_md(slug="'a\\\\b'"), "is not a valid slug"),
     "no_front_matter": ("content/x.md", "只有正文，没有前言。\n", "content/x.md:1: no front matter"),
     "duplicate_slug": ("content/y.md", article_md(slug="good"), "duplicate slug 'good'"),
@@ -53,7 +54,8 @@ def test_bad_seeds_are_named_and_the_rest_is_built(tmp_path, name, data, expecte
     root = make_site(tmp_path / "site", {"content/good.md": GOOD})
     (root / "seeds").mkdir()
     (root / "seeds" / name).write_bytes(data)
-    (root / "seeds" / "ok.txt").write_text("好消息\n本报记者 张三\n本报讯 沈阳市党员冲在前,社区防控有序。\n", encoding="utf-8")
+    (root / "seeds" / "ok.txt").write_text("好消息\n本报记者 张三\n本报讯 沈阳市党员冲在前,社区防控有序。\n",
+                                           encoding="utf-8")
     result = run_cli("import", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
@@ -91,7 +93,8 @@ def test_a_bad_seed_does_not_stop_the_build(tmp_path):
     (root / "seeds" / "binary.txt").write_bytes(bytes(range(256)) * 8)
     result = run_cli(cwd=root)
     assert result.returncode == 0
-    assert "seeds/binary.txt: binary file" in result.stderr.splitlines()[-1] or "binary.txt: binary file" in result.stderr
+    assert ("seeds/binary.txt: binary file" in result.stderr.splitlines()[-1]
+            or "binary.txt: binary file" in result.stderr)
     assert (root / "public" / "articles" / "good.html").is_file()
 
 

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, article_md, make_site, run_cli
+
 from gazette.cache import LOCK_WAIT, project_lock, write_atomic
 from gazette.indexing import COMPLETE, RAM, make_records_folder, records_folders, remove_leftovers
 from gazette.output import MARKER, MARKER_TEXT
@@ -242,7 +242,7 @@ def test_a_second_build_waits_then_stops_with_a_message(tmp_path):
     assert second.stderr == (f"error: {root}: another build of this project is running (pid {first.pid})"
                              " (hint: wait for it to finish, or stop it)\n")
     assert waited >= LOCK_WAIT
-    out, err = first.communicate(timeout=120)
+    _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert_index_whole(root / "public", {"2020": ["a000", "a001"]})
     assert run_cli(cwd=root).returncode == 0  # the lock is let go
@@ -292,7 +292,7 @@ def test_search_records_go_into_private_folders_and_only_ours_are_cleaned(tmp_pa
         assert running.is_dir()
         assert others.is_dir() == (os.geteuid() == 0)
     finally:
-        for path in made + [killed, running, others]:
+        for path in [*made, killed, running, others]:
             shutil.rmtree(path, ignore_errors=True)
         planted.unlink(missing_ok=True)
 

@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from conftest import REPO, make_site, run_cli
+
 from gazette.importer import drafts_for
 from gazette.read import read_seed
 from gazette.script import to_traditional
@@ -31,8 +31,9 @@ def test_five_seeds_hold_sixteen_articles():
 
 def test_newspaper_page_with_feature_sidebar_commentary_and_briefs():
     found = by_title("001_d65a43b0fd7516ed.txt")
-    assert list(found) == ["把初心和使命写在抗疫一线", "用爱心和责任守住一道门护好一街人", "党员就要看得出来冲得上去",
-                           "抚顺各级第一书记在抗疫前线主动作为", "盘锦强化疫情防控组织保证", "葫芦岛疫情排查党员网格员作用明显"]
+    assert list(found) == ["把初心和使命写在抗疫一线", "用爱心和责任守住一道门护好一街人",
+                           "党员就要看得出来冲得上去", "抚顺各级第一书记在抗疫前线主动作为",
+                           "盘锦强化疫情防控组织保证", "葫芦岛疫情排查党员网格员作用明显"]
     main = found["把初心和使命写在抗疫一线"].fields
     assert main["subtitle"] == "本溪5500余个基层党组织和11万余名党员充分发挥作用"
     assert main["city"] == "本溪" and main["author"].startswith("王云峰")
@@ -174,7 +175,8 @@ def test_sidecar_fields_apply_to_every_article(tmp_path):
         (tmp_path / name).write_bytes((SEEDS / name).read_bytes())
     (tmp_path / "001_d65a43b0fd7516ed.yaml").write_text("source: 某某日报\n", encoding="utf-8")
     from gazette.importer import read_sidecar
-    found = drafts_for(read_seed(tmp_path / "001_d65a43b0fd7516ed.txt"), read_sidecar(tmp_path / "001_d65a43b0fd7516ed.txt"))
+    seed = tmp_path / "001_d65a43b0fd7516ed.txt"
+    found = drafts_for(read_seed(seed), read_sidecar(seed))
     assert {d.fields["source"] for d in found} == {"某某日报"}
     assert not any(r.startswith("source:") for d in found for r in (d.fields["review"] or []))
 
@@ -183,7 +185,8 @@ def test_unseen_newspaper_page_with_masthead():
     first, brief = drafts_for(read_seed(REPO / "tests/data/seeds/masthead_page.txt"))
     f = first.fields
     assert (f["title"], f["city"], f["district"]) == ("丹东：党员志愿者守护边境村屯", "丹东", "宽甸满族自治县")
-    assert (f["date"], f["date_precision"], f["source"], f["author"]) == (dt.date(2021, 3, 5), None, "辽宁日报", "李明、王强")
+    assert (f["date"], f["date_precision"], f["source"], f["author"]) == (
+        dt.date(2021, 3, 5), None, "辽宁日报", "李明、王强")
     assert "帮助村民登记信息。" in first.body  # a column break after a full stop
     assert f["captions"] == ["▲党员志愿者在卡点执勤。"]
     assert any("下转A3版" in r for r in f["review"])

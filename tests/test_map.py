@@ -14,21 +14,23 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO, article_md, build_project, make_site
+
 from gazette import charts
 from gazette.gazetteer import load
 from gazette.model import Article, Collection
 from gazette.urls import Urls
 
 PHONE = 375 - 2 * 16  # a 375 px screen less main's padding (1em of 16 px): the width of each map there
-LIAONING = ["沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州", "营口", "阜新", "辽阳", "盘锦", "铁岭", "朝阳", "葫芦岛"]
+LIAONING = ["沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州",
+            "营口", "阜新", "辽阳", "盘锦", "铁岭", "朝阳", "葫芦岛"]
 ARTICLES = [  # (city, date fields, province)
     *[("沈阳", {"date": f"2020-02-1{d}"}, None) for d in range(5)],
     ("沈阳", {"date": "2020-03-01"}, None), ("抚顺", {"date": "2020-03-02"}, None),
     ("抚顺", {"date": "2020-04-02"}, None), ("大连", {"date": "2019-01-01", "date_precision": "year"}, None),
     ("大连", {"date": "2020"}, None), ("铁岭", {"date": "2020-05"}, None),
-    ("武汉", {"date": "2020-02-20"}, None), ("武汉", {"date": "2020-02-21"}, None), ("黄冈", {"date": "2020-02-22"}, None),
+    ("武汉", {"date": "2020-02-20"}, None), ("武汉", {"date": "2020-02-21"}, None),
+    ("黄冈", {"date": "2020-02-22"}, None),
     ("北京", {"date": "2020-03-03"}, None), ("null", {"date": "2020-03-04"}, "黑龙江"),
     ("全国", {"date": "2020-03-05"}, None), ("辽宁", {"date": "null"}, None),
 ]
@@ -112,12 +114,13 @@ def path_points(d: str) -> list[tuple[float, float]]:
 
 def test_liaoning_keeps_its_true_proportions(site):
     """The old map had no cos(latitude) factor and drew Liaoning 1.33 times too wide."""
-    points = [p for path in soup(site / "index.html").select("#map-liaoning .areas path") for p in path_points(path["d"])]
-    xs, ys = zip(*points)
+    paths = soup(site / "index.html").select("#map-liaoning .areas path")
+    points = [p for path in paths for p in path_points(path["d"])]
+    xs, ys = zip(*points, strict=True)
     drawn = (max(xs) - min(xs)) / (max(ys) - min(ys))
     data = json.loads((REPO / "gazette" / "data" / "map.json").read_text(encoding="utf-8"))
     lons, lats = zip(*[xy for city in data["liaoning"].values() for poly in city["polygons"]
-                       for xy in zip(poly[0][::2], poly[0][1::2])])
+                       for xy in zip(poly[0][::2], poly[0][1::2], strict=True)], strict=True)
     true = (max(lons) - min(lons)) * math.cos(math.radians((max(lats) + min(lats)) / 2)) / (max(lats) - min(lats))
     assert drawn == pytest.approx(true, rel=0.03)
 
@@ -161,7 +164,7 @@ def test_labels_stay_apart_with_large_counts():
     """Three-digit counts everywhere and every province labelled: the placement still finds room."""
     articles, n = [], 0
     g = load()
-    for i, city in enumerate(LIAONING + ["武汉", "北京", "广州", "成都", "乌鲁木齐", "拉萨", "上海", "天津", "哈尔滨"]):
+    for i, city in enumerate([*LIAONING, "武汉", "北京", "广州", "成都", "乌鲁木齐", "拉萨", "上海", "天津", "哈尔滨"]):
         for _ in range(100 + 67 * i):
             n += 1
             articles.append(Article(f"a{n}", f"content/a{n}.md", "标题", city, dt.date(2020, 1, 1), "报", "zh-Hans",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO, article_md, build_project, make_site
+
 from gazette.garbled import GARBLED
 from gazette.importer import drafts_for
 from gazette.mojibake import GBK_AS_UTF8, LATIN_AS_UTF8, LOST, repair_mojibake
@@ -31,7 +31,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 def same_but_lost(repaired: str, original: str) -> bool:
     """Equal, but where a character became U+FFFD (its bytes were gone before we read it)."""
-    return len(repaired) == len(original) and all(a == b or a == LOST for a, b in zip(repaired, original))
+    return len(repaired) == len(original) and all(a in (b, LOST) for a, b in zip(repaired, original, strict=True))
 
 
 # --- Repairs ------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_lost_bytes_written_as_question_marks():
 
 
 def test_short_runs_need_a_page_with_long_ones():
-    word = "新闻".encode("utf-8").decode("gbk")  # 鏂伴椈: three characters, too little evidence alone
+    word = "新闻".encode().decode("gbk")  # 鏂伴椈: three characters, too little evidence alone
     assert repair_mojibake(word) == (word, [])
     page = PAGE.encode("utf-8").decode("gb18030", errors="replace")
     repaired, _ = repair_mojibake(f"{word}\n{page}")
@@ -87,20 +87,20 @@ def test_utf8_read_as_latin1_or_cp1252(codec):
 
 
 def test_mixed_line_repairs_only_the_garbled_part():
-    line = "标题：" + "守住社区就是守住城市".encode("utf-8").decode("gb18030") + "（记者 王丽）"
+    line = "标题：" + "守住社区就是守住城市".encode().decode("gb18030") + "（记者 王丽）"
     repaired, [repair] = repair_mojibake(line)
     assert repaired == "标题：守住社区就是守住城市（记者 王丽）"
     assert repair.text == "守住社区就是守住城市"
 
 
 def test_lost_characters_are_not_guessed():
-    line = "锟斤拷锟斤拷 新华街道" + "党员干部坚守防控工作".encode("utf-8").decode("gb18030")
+    line = "锟斤拷锟斤拷 新华街道" + "党员干部坚守防控工作".encode().decode("gb18030")
     repaired, _ = repair_mojibake(line)
     # 锟斤拷 is U+FFFD read as GBK: the characters were lost before, and stay marked as lost
     assert repaired == "\ufffd" * 4 + " 新华街道党员干部坚守防控工作"
     # a byte lost where several fit: the character is lost, not chosen (们: 什 仪 仫 们; 怕: 怕 桕 棕 榕)
-    garbled = "王丽说：“我们不怕累".encode("utf-8").decode("gbk", errors="replace")
-    strong = "党员干部坚守防控工作".encode("utf-8").decode("gb18030")
+    garbled = "王丽说：“我们不怕累".encode().decode("gbk", errors="replace")
+    strong = "党员干部坚守防控工作".encode().decode("gb18030")
     repaired, _ = repair_mojibake(f"{strong}\n{garbled}")
     assert repaired.split("\n")[1] == "王丽说：“我\ufffd不\ufffd累"
 
@@ -109,7 +109,8 @@ def test_lost_characters_are_not_guessed():
 
 def correct_lines() -> list[str]:
     texts = []
-    for path in sorted((REPO / "seeds").glob("*.txt")) + sorted(p for p in (REPO / "tests/data").rglob("*") if p.is_file()):
+    data_files = sorted(p for p in (REPO / "tests/data").rglob("*") if p.is_file())
+    for path in sorted((REPO / "seeds").glob("*.txt")) + data_files:
         texts.append(decode_bytes(path.read_bytes(), path)[0])
     for path in sorted((REPO / "content").glob("*.md")):
         texts.append(path.read_text(encoding="utf-8"))
@@ -163,7 +164,8 @@ def test_import_json_lists_repairs(tmp_path):
 # --- Marked on the page -------------------------------------------------------------------------
 
 def test_unrepairable_spots_are_marked_on_the_article_page(tmp_path):
-    body = "防控一线的嚴密防線??倳記還特別指出。\n\n党员干部日夜值守\ufffd\ufffd居民安心。\n\n<script>alert(1)</script> 一切正常?"
+    body = ("防控一线的嚴密防線??倳記還特別指出。\n\n党员干部日夜值守\ufffd\ufffd居民安心。\n\n"
+            "<script>alert(1)</script> 一切正常?")
     root = make_site(tmp_path / "s", {
         "content/damaged.md": article_md(title="社区防线", body=body, captions="[图为志愿者\ufffd值守]"),
         "content/clean.md": article_md(title="一篇完好的文章", date="2020-02-12", body="正文内容完好。"),
@@ -196,7 +198,8 @@ SEED_LINES = ["沈阳市和平区新华街道党员干部坚守防控一线", "�
 
 def test_a_garbled_seed_is_repaired_and_its_losses_marked(tmp_path):
     garbled = "\n".join(line.encode("utf-8").decode("gbk", errors="replace") for line in SEED_LINES)
-    root = make_site(tmp_path / "s", {"seeds/page.txt": garbled, "site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8")})
+    root = make_site(tmp_path / "s", {"seeds/page.txt": garbled,
+                                      "site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8")})
     report, public = build_project(root)
     assert report.ok, [str(e) for e in report.errors]
     [content] = (root / "content").glob("*.md")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO, article_md, build_project, make_site
+
 from gazette.gazetteer import NATIONAL, PROVINCE_WIDE, Place, load
 
 G = load()
@@ -114,7 +114,8 @@ def test_known_places_slugs_and_provinces():
     assert {G.city_slug("苏州"), G.city_slug("宿州")} == {"suzhou-jiangsu", "suzhou-anhui"}
     slugs = [G.city_slug(c) for c in G.known_places]
     assert len(set(slugs)) == len(slugs) and all(re.fullmatch(r"[a-z0-9-]+", s) for s in slugs)
-    assert (G.province_of("齐齐哈尔"), G.province_of("沈阳"), G.province_of(PROVINCE_WIDE)) == ("黑龙江", "辽宁", "辽宁")
+    assert (G.province_of("齐齐哈尔"), G.province_of("沈阳"), G.province_of(PROVINCE_WIDE)) == (
+        "黑龙江", "辽宁", "辽宁")
     assert G.province_of(NATIONAL) is None and G.province_of("沈阳市") is None
     assert set(G.district_city("铁西区")) >= {"沈阳", "鞍山"}
     assert G.district_city("建华区") == ["齐齐哈尔"]
@@ -140,7 +141,8 @@ def test_a_city_of_another_province_gets_a_page_and_a_checked_province(tmp_path)
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"city": "齐齐哈尔", "province": "辽宁"}, "content/a.md:6: 齐齐哈尔 is in 黑龙江, not 辽宁 (hint: write `province: 黑龙江` or leave it out)"),
+    ({"city": "齐齐哈尔", "province": "辽宁"},
+     "content/a.md:6: 齐齐哈尔 is in 黑龙江, not 辽宁 (hint: write `province: 黑龙江` or leave it out)"),
     ({"city": "沈阳", "province": "辽宁省"}, "content/a.md:6: unknown province '辽宁省' (hint: did you mean '辽宁'?)"),
     ({"city": "齐齐哈"}, "content/a.md:3: unknown city '齐齐哈' (hint: did you mean '齐齐哈尔'?)"),
 ])

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from gazette.clean import clean_page
 from gazette.content import load_article
 from gazette.errors import GazetteError, Report
@@ -86,12 +86,14 @@ def test_random_bytes_give_text_or_our_error(data):
 
 
 front_values = st.one_of(st.none(), st.integers(), st.booleans(), st.text(max_size=20),
-                         st.sampled_from(["2020-02-11", "2020-13-01", "沈阳", "[a, b]", "{x: 1}", "'", "!!python/object:os.system"]))
+                         st.sampled_from(["2020-02-11", "2020-13-01", "沈阳", "[a, b]", "{x: 1}", "'",
+                                          "!!python/object:os.system"]))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.sampled_from(["title", "city", "date", "source", "slug", "captions", "review", "script", "x"]),
-                       front_values, max_size=9), st.text(max_size=50))
+@given(st.dictionaries(
+    st.sampled_from(["title", "city", "date", "source", "slug", "captions", "review", "script", "x"]),
+    front_values, max_size=9), st.text(max_size=50))
 def test_random_front_matter_gives_an_article_or_our_error(tmp_path, fields, body):
     lines = ["---"] + [f"{k}: {v}" for k, v in fields.items()] + ["---", body]
     path = tmp_path / "a.md"

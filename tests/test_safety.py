@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, article_md, build_project, copy_project, make_site, run_cli
+
 from gazette.errors import GazetteError
 from gazette.indexing import records_folders
 from gazette.output import SiteWriter
@@ -45,7 +45,8 @@ def test_hostile_article_runs_nothing(tmp_path, page, serve_dir):
     dialogs, outside = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
-    pages = sorted((public / "articles").rglob("evil*.html")) + [public / "index.html", public / "cities" / "shenyang.html"]
+    pages = [*sorted((public / "articles").rglob("evil*.html")), public / "index.html",
+             public / "cities" / "shenyang.html"]
     for html in pages:
         page.goto(html.as_uri())
         assert page.locator("script:not([src]):not([type='application/ld+json'])").count() == 0
@@ -83,10 +84,11 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     # without the cache Pagefind runs again: everything we write ourselves is still identical
     import shutil
     shutil.rmtree(root / ".cache")
-    report_c, c = build_project(root, out=tmp_path / "c")
+    _report_c, c = build_project(root, out=tmp_path / "c")
     assert ours(_snapshot(c)) == ours(_snapshot(a))
     for year in json.loads((a / "pagefind" / "shards.json").read_text(encoding="utf-8")):
-        assert (c / "pagefind" / year / "pagefind.js").read_bytes() == (a / "pagefind" / year / "pagefind.js").read_bytes()
+        assert ((c / "pagefind" / year / "pagefind.js").read_bytes()
+                == (a / "pagefind" / year / "pagefind.js").read_bytes())
 
 
 def ours(snapshot: dict) -> dict:

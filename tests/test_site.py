@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import REPO, article_md, build_project, make_site
+
 from gazette.indexing import records_folders
 
 ARTICLE_BUDGET = 60 * 1024
@@ -169,4 +169,5 @@ def test_absolute_urls_only_with_base_url(tmp_path):
         assert not a["href"].startswith("http"), a
     assert page.find("script", type="application/ld+json")
     report, plain = build_project(root, out=tmp_path / "plain")
-    assert not (plain / "sitemap.xml").exists() and not soup(plain / "articles" / "a.html").select_one("link[rel=canonical]")
+    assert (not (plain / "sitemap.xml").exists()
+            and not soup(plain / "articles" / "a.html").select_one("link[rel=canonical]"))
