@@ -32,6 +32,7 @@ $(CHECKERS)/node_modules/.installed: $(CHECKERS)/package.json $(CHECKERS)/packag
 
 test: $(VENV)/.test-installed $(CHECKERS)/node_modules/.installed
 	sh tools/ensure-debian.sh chromium fonts-noto-cjk default-jre-headless
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 check: $(VENV)/.installed

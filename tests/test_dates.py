@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import article_md, build_project, make_site, run_cli
+
 from gazette.search import pagefind_pages
 from gazette.urls import FACETS
 

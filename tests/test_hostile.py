@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazette import frontmatter, importer
+from gazette.check import check
 from gazette.content import load_content
 from gazette.errors import GazetteError, Report
 from gazette.importer import ContentIndex, import_seeds, read_sidecar
-from gazette.check import check
 from gazette.project import Project
 from gazette.read import decode_bytes
 from gazette.settings import load_settings

@@ -26,7 +26,6 @@ from pathlib import Path
 import opencc
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
 
 LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import article_md, build_project, make_site
 
 SHOTS = Path(__file__).parent / "artifacts"

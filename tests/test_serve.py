@@ -6,9 +6,8 @@ import re
 import subprocess
 import sys
 
-from playwright.sync_api import expect
-
 from conftest import REPO, article_md, make_site
+from playwright.sync_api import expect
 
 
 def test_serve_rebuilds_reloads_and_survives_errors(tmp_path, page):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 
 import yaml
-
 from conftest import REPO
 
 
