@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import article_md, build_project, make_site
+
 from gazette.fingerprints import Log
 
 # What the lists show of each article, a field no list showed before
