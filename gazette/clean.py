@@ -11,15 +11,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
-
-import yaml
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
-from .meta import Meta, parse_masthead, parse_meta_line, widget_words
+from .meta import Meta, boilerplate, parse_masthead, parse_meta_line, widget_words
 from .script import HAN_CHARS, to_simplified
-
-DATA = Path(__file__).parent / "data"
 
 
 @dataclass
@@ -41,7 +36,7 @@ class Removed:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    rules = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
+    rules = dict(boilerplate())  # a copy: the compiled forms are added beside the data
     rules["compiled"] = {kind: [re.compile(p) for p in pats] for kind, pats in rules["patterns"].items()}
     rules["page_jump_re"] = re.compile(rules["page_jump"])
     rules["column_re"] = re.compile(rules["column_tag"])
@@ -248,9 +243,10 @@ def clean_page(text: str) -> Cleaned:
     _mark_related(entries, rules)
     out: list[Line] = []
     metas: list[tuple[int, Meta]] = []
+    near = _below_headline(entries, headline)
     image = False
     for i, e in enumerate(entries):
-        if e.meta is not None and (e.kind is not None or i == headline or _near(entries, headline, e)):
+        if e.meta is not None and (e.kind is not None or i == headline or id(e) in near):
             e.kind = e.kind or ("metadata" if i != headline else None)
             metas.append((e.no, e.meta))
         if e.kind:
@@ -316,12 +312,12 @@ def _unfold_headline(entry: Entry, removed: list[Removed]) -> None:
         entry.text, entry.simple = title, to_simplified(title)
 
 
-def _near(entries: list[Entry], headline: int | None, entry: Entry) -> bool:
-    """A weak metadata line (a name and widgets) counts only just below the headline."""
+def _below_headline(entries: list[Entry], headline: int | None) -> set[int]:
+    """The ids of the three lines below the headline: where a weak metadata line (a name and
+    widgets) counts."""
     if headline is None:
-        return False
-    following = [e for e in entries[headline + 1:] if e.text][:3]
-    return entry in following
+        return set()
+    return {id(e) for e in [e for e in entries[headline + 1:] if e.text][:3]}
 
 
 def _glued_text(entry: Entry) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,14 +15,13 @@ import yaml
 from . import gazetteer
 from .clean import Cleaned, Removed
 from .garbled import find_garbled
-from .meta import Meta, end_byline, is_name, lead_byline, names_in, vocabulary
+from .meta import DATE, Meta, end_byline, full_dates, is_name, lead_byline, make_date, names_in, vocabulary
 from .model import UNKNOWN_SOURCE
 from .script import HAN_CHARS, detect_script
 from .split import Block, Para, heading_like, is_byline, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
 
-_FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<![\d年\-/.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)\s*年(?!代)")
 _RUN_IN_SIGNATURE = re.compile(rf"^(.*[。！？!?”])\s*([{HAN_CHARS}]{{2,4}}|[{HAN_CHARS}]\s[{HAN_CHARS}]{{1,2}})$", re.S)
@@ -108,33 +108,16 @@ def _site_name(simple: str, kind: str) -> str | None:
 def _related_years(text: str) -> list[int]:
     """Years the text dates things with: any 20xx年 with a month, a bare year only within the
     collection's era (a report from 2020 that recalls "2017年,…" is not from 2017)."""
-    dated = [int(y) for y in _YEAR_MONTH.findall(text)] + [d.year for d in _full_dates(text)]
+    dated = [int(y) for y in _YEAR_MONTH.findall(text)] + [d.year for d in full_dates(text)]
     era_start = min(_eras()["cues"])
     return dated + [int(y) for y in _YEAR.findall(text) if int(y) >= era_start]
 
 
-def _first_full_date(text: str) -> dt.date | None:
-    dates = _full_dates(text)
-    return dates[0] if dates else None
-
-
-def _full_dates(text: str) -> list[dt.date]:
-    return [date for ymd in _FULL_DATE.findall(text) if (date := _date(*ymd))]
-
-
-def _date(year: int | str, month: int | str, day: int | str) -> dt.date | None:
-    """The date, or None where the numbers make none (2月30日)."""
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 def _dates_in(text: str, facts: PageFacts) -> list[dt.date]:
     year = max(facts.years) if facts.years else (facts.era_year[0] if facts.era_year else None)
-    dates = _full_dates(text)
+    dates = full_dates(text)
     if year:
-        dates += [date for m, d in _MONTH_DAY.findall(_FULL_DATE.sub("", text)) if (date := _date(year, m, d))]
+        dates += [date for m, d in _MONTH_DAY.findall(DATE.sub("", text)) if (date := make_date(year, m, d))]
     return dates
 
 
@@ -172,18 +155,14 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     for line, meta in metas:
         _add_authors(authors, meta.authors, lines, line)
     while paras and (is_byline(paras[0].simple) or _name_byline(paras, block)):
-        byline = paras.pop(0)
-        _add_authors(authors, byline_names(byline.text), lines, byline.line)
-        removed.append(Removed("byline", byline.text, byline.line).as_dict())
+        _take_byline(paras, 0, authors, lines, removed)
     if block.kind == "commentary" and paras and is_name_line(paras[0]):
         _add_authors(authors, [_name(paras[0].text)], lines, paras.pop(0).line)
     lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
     _add_authors(authors, as_written(paras[0].text, lead_names) if paras else [], lines, paras[0].line if paras else 0)
     _take_end_byline(paras, authors, lines, removed)
     if len(paras) > 1 and is_byline(paras[-1].simple):  # 半岛记者 黄超 通讯员 刘雅晴, closing the text
-        byline = paras.pop()
-        _add_authors(authors, byline_names(byline.text), lines, byline.line)
-        removed.append(Removed("byline", byline.text, byline.line).as_dict())
+        _take_byline(paras, -1, authors, lines, removed)
     signature = _take_signature(paras)
     if signature:
         _add_authors(authors, [signature], lines, block.paras[-1].line)
@@ -251,6 +230,13 @@ def _add_authors(authors: list[str], names: list[str], lines: dict, line: int) -
         if name not in authors:
             authors.append(name)
             lines.setdefault("author", line)
+
+
+def _take_byline(paras: list[Para], at: int, authors: list[str], lines: dict, removed: list[dict]) -> None:
+    """A byline line leaves the text: its names become authors, the line is reported."""
+    byline = paras.pop(at)
+    _add_authors(authors, byline_names(byline.text), lines, byline.line)
+    removed.append(Removed("byline", byline.text, byline.line).as_dict())
 
 
 def _name_byline(paras: list[Para], block: Block) -> bool:
@@ -328,7 +314,7 @@ def choose_date(text: str, facts: PageFacts) -> tuple[dt.date | None, str | None
     """(date, date_precision, review note): stated, masthead, then the latest date in the text."""
     if facts.stated_date:
         return facts.stated_date, None, None
-    own = _dates_in(text, PageFacts(years=facts.years or [d.year for d in _full_dates(text)],
+    own = _dates_in(text, PageFacts(years=facts.years or [d.year for d in full_dates(text)],
                                     era_year=facts.era_year))
     dates, where = (own, "the text") if own else (facts.dates, "the page")
     year_from = _year_reason(facts)
@@ -375,16 +361,17 @@ def escape_block(text: str) -> str:
     return "\\" + text if _MD_BLOCK_START.match(text) else text
 
 
-def block_of(blocks: list[Block], line: int) -> int:
-    """The index of the article whose lines a seed line sat among."""
+def block_finder(blocks: list[Block]) -> Callable[[int], int]:
+    """block_finder(blocks)(line): the index of the article whose lines a seed line sat among."""
     starts = [min([p.line for p in b.paras] + [c.line for c in b.captions]) for b in blocks]
-    return max([i for i, s in enumerate(starts) if s <= line] or [0])
+    return lambda line: max([i for i, start in enumerate(starts) if start <= line] or [0])
 
 
 def assign_removed(drafts: list[Draft], blocks: list[Block], removed: list[Removed]) -> None:
     """Each removal is reported with the article whose lines it sat among."""
+    block_of = block_finder(blocks)
     for item in removed:
-        index = block_of(blocks, item.line)
+        index = block_of(item.line)
         drafts[index].removed.append(item.as_dict())
         if item.kind == "page_jump" and "下转" in simplified(item.text):
             notes = drafts[index].fields.setdefault("review", None) or []

@@ -10,7 +10,7 @@ from . import frontmatter
 from .clean import clean_page
 from .content import MAX_CONTENT_BYTES, check_sidecar
 from .errors import GazetteError, Report, key_line
-from .extract import Draft, assign_removed, block_of, build_draft, page_facts
+from .extract import Draft, assign_removed, block_finder, build_draft, page_facts
 from .read import SeedText, read_seed, read_utf8
 from .slugs import UNDATED, pinyin_words, unique
 from .split import split_page
@@ -88,7 +88,8 @@ def drafts_for(seed: SeedText, sidecar: dict | None = None) -> list[Draft]:
     cleaned = clean_page(seed.text)
     blocks = split_page(cleaned.lines, cleaned.title_line is not None)
     facts = page_facts(cleaned, "\n".join(ln.text for ln in cleaned.lines))
-    drafts = [build_draft(block, facts, seed.path.name, [m for m in facts.metas if block_of(blocks, m[0]) == i])
+    block_of = block_finder(blocks)
+    drafts = [build_draft(block, facts, seed.path.name, [m for m in facts.metas if block_of(m[0]) == i])
               for i, block in enumerate(blocks)]
     if drafts:
         assign_removed(drafts, blocks, [*cleaned.removed, *seed.repairs])

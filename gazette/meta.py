@@ -65,9 +65,14 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def boilerplate() -> dict:
+    """The furniture rules (boilerplate.yaml), read once for this module and the cleaning stage."""
+    return yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def widget_words() -> frozenset[str]:
-    data = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["widget_words"])
+    return frozenset(boilerplate()["widget_words"])
 
 
 # --- Names ------------------------------------------------------------------------------------
@@ -102,13 +107,21 @@ def names_in(text: str) -> list[str]:
 
 # --- Metadata lines ---------------------------------------------------------------------------
 
+def make_date(year: int | str, month: int | str, day: int | str) -> dt.date | None:
+    """The date, or None where the numbers make none (2月30日)."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def full_dates(text: str) -> list[dt.date]:
+    """Every full date written in the text (2020-02-11, 2020年2月11日), in order."""
+    return [date for ymd in DATE.findall(text) if (date := make_date(*ymd))]
+
+
 def first_date(text: str) -> dt.date | None:
-    for match in DATE.finditer(text):
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            continue
-    return None
+    return next(iter(full_dates(text)), None)
 
 
 def parse_meta_line(simple: str) -> Meta | None:
