@@ -62,8 +62,8 @@ def apply_sidecar_to_drafts(seed_path: Path, index: ContentIndex, report: Report
     """A sidecar added or changed after its seed was imported fills the drafts no one edited."""
     sidecar = read_sidecar(seed_path)
     written: list[Path] = []
-    for (seed, _part), path in sorted(index.by_part.items()):
-        if seed != seed_path.name or not sidecar:
+    for (seed, _part), path in sorted(index.by_part.items()) if sidecar else []:
+        if seed != seed_path.name:
             continue
         text = read_utf8(path)
         meta, body, _line = frontmatter.parse(text, path)
@@ -171,23 +171,24 @@ def import_seeds(paths: list[Path], content_dir: Path, report: Report,
             removed = clean_page(seed.text).removed
             report.warn(f"no article found in the seed ({len(removed)} lines of page furniture removed)", path)
         for draft in drafts:
-            size = len(frontmatter.dump(draft.fields, draft.body).encode("utf-8"))
+            text = frontmatter.dump(draft.fields, draft.body)
+            size = len(text.encode("utf-8"))
             if size > MAX_CONTENT_BYTES:  # written, it would stop every build
                 report.error(GazetteError(f"article {draft.fields['seed_part']} would make a content file of "
                                           f"{size // 1024} KB, over the limit of {MAX_CONTENT_BYTES // 1024} KB: "
                                           "not imported", path, hint="split the seed into one file per page"))
                 continue
-            target = _write_draft(draft, content_dir, index, report)
+            target = _write_draft(draft, text, content_dir, index, report)
             if target:
                 written.append(target)
         _report_removed(path, drafts, report)
     return written
 
 
-def _write_draft(draft: Draft, content_dir: Path, index: ContentIndex, report: Report) -> Path | None:
+def _write_draft(draft: Draft, text: str, content_dir: Path, index: ContentIndex, report: Report) -> Path | None:
+    """Write `text`, the draft's file, unless a curator's edit of that article is there."""
     key = (draft.fields["seed"], draft.fields["seed_part"])
     existing = index.by_part.get(key)
-    text = frontmatter.dump(draft.fields, draft.body)
     if existing is None:
         slug = make_slug(draft.fields, index.slugs)
         target = content_dir / f"{slug}.md"
