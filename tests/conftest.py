@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import shutil
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from gazette import cli  # noqa: E402
 from gazette.build import build  # noqa: E402
 from gazette.errors import Report  # noqa: E402
 from gazette.project import Project  # noqa: E402
@@ -37,6 +40,20 @@ def build_project(root: Path, **kwargs) -> tuple[Report, Path]:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The command line run in this process (`build.py ARGS` in `cwd`): what it prints and its
+    exit code, without a new interpreter loading the libraries again for every call."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["--root", str(cwd), *map(str, args)])
+        except SystemExit as exc:  # argparse's refusals
+            code = exc.code
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`build.py ARGS` as its own process: for what must not hang or crash the test run (a FIFO,
+    a YAML bomb, a server), and for what only a process shows."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 

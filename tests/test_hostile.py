@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, article_md, make_site, run_cli
+from conftest import REPO, article_md, make_site, run_cli, run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,7 +104,7 @@ def test_yaml_bombs_in_every_kind_of_yaml_file(tmp_path):
                                          "content/deep.md": "---\ntitle: " + "[" * 100_000 + "\n---\n"})
     for command in (["check"], ["build", "--force"]):
         started = time.perf_counter()
-        lines = errors(run_cli(*command, cwd=root))
+        lines = errors(run_process(*command, cwd=root))
         assert time.perf_counter() - started < 30
         assert any(line.startswith("error: content/bomb.md:3: invalid YAML: an alias (*a0)") for line in lines), lines
         assert any(line.startswith("error: content/deep.md:2: invalid YAML: nested more") for line in lines), lines
@@ -135,7 +135,7 @@ def test_links_out_fifos_and_folders_are_refused_not_read(tmp_path):
     (root / "layouts" / "robots.txt").unlink()
     (root / "layouts" / "robots.txt").symlink_to(outside / "secret.txt")
     for command in (["check"], ["build", "--force"]):
-        lines = errors(run_cli(*command, cwd=root))  # run_cli's timeout: a FIFO must not block
+        lines = errors(run_process(*command, cwd=root))  # its timeout: a FIFO must not block
         expected = [
             "error: content/fifo.md: refusing to read it: a named pipe (FIFO), not a regular file",
             "error: content/folder.md: refusing to read it: a folder, not a regular file",
@@ -391,7 +391,7 @@ def test_serve_refuses_junk_urls_links_out_and_a_busy_port(tmp_path):
             assert raw_request(base, target).split(b" ")[1] in (b"400", b"404", b"414"), target
         assert status(base + "articles/good.html") == 200
         port = urllib.parse.urlsplit(base).port
-        busy = run_cli("serve", "--port", str(port), cwd=root)
+        busy = run_process("serve", "--port", str(port), cwd=root)
         assert busy.returncode == 1 and busy.stderr.startswith(
             f"error: cannot serve on 127.0.0.1:{port}: Address already in use (hint: "), busy.stderr
         assert len(busy.stderr.splitlines()) == 1
