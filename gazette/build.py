@@ -23,7 +23,7 @@ from .prepare import prepare_all
 from .project import Project
 from .read import unsafe_files
 from .render import PageJob, Renderer
-from .search import offline_doc, offline_index_script, t2s_script
+from .search import offline_index_script, t2s_script
 from .seedpages import seed_pages
 from .settings import load_settings
 from .urls import OFFLINE_INDEX, STATIC, T2S
@@ -121,8 +121,7 @@ def _write_assets(project: Project, writer: SiteWriter, collection: Collection, 
     if static.is_dir():
         writer.add_folder(static, STATIC)
     writer.write(T2S, t2s_script())
-    writer.write(OFFLINE_INDEX, offline_index_script(
-        [offline_doc(a, prepared[a.slug].text) for a in collection.articles]))
+    writer.write(OFFLINE_INDEX, offline_index_script([(a, prepared[a.slug].text) for a in collection.articles]))
 
 
 def publishable(articles: list, drafts: bool, report: Report) -> list:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .model import Article, Collection
 from .output import SiteWriter, alive, write_file
-from .search import facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
+from .search import compact_json, facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
 from .slugs import UNDATED
 from .urls import FACETS, SHARDS, shard_path, year_slug
 
@@ -190,7 +190,7 @@ class Indexing:
                 (bundle / unused).unlink(missing_ok=True)
             by_slug = {a.slug: a for a in self.groups[name]}
             table = facet_table({page: by_slug[slug] for page, slug in pagefind_pages(bundle).items()})
-            write_file(bundle / FACETS, table.encode("utf-8"))
+            write_file(bundle / FACETS, compact_json(table).encode("utf-8"))
             write_file(bundle / COMPLETE, self.keys[name].encode())  # last
             for old in year.iterdir():  # one index a year: the newest
                 if old != bundle:

@@ -26,6 +26,7 @@ PAGEFIND_LANGUAGE = "und"
 FACET_NAMES = ("city", "year", "source")  # what a search can be narrowed by (both engines)
 DATE = "date"  # the facet table's column of dates (ISO, to the precision known), after the facets
 OFFLINE_GLOBAL = "GazetteIndex"  # the offline index's variable (window.GazetteIndex)
+TITLE_WORDS, TEXT = "words", "text"  # the offline index's columns of what a keyword is matched in
 _HAN_APART = {c: f" {chr(c)} " for c in han_code_points()}  # search.js splits queries at the same characters
 
 
@@ -62,6 +63,7 @@ def search_settings() -> dict:
     characters are Han (each a word of the index) or CJK punctuation (no space beside it)."""
     return {"article": ARTICLE, "offline": OFFLINE_INDEX, "offlineGlobal": OFFLINE_GLOBAL,
             "shards": SHARDS, "shard": shard_path("{name}") + "/", "pagefind": PAGEFIND_SCRIPT,
+            "titleWords": TITLE_WORDS, "text": TEXT,
             "language": PAGEFIND_LANGUAGE, "facetTable": FACETS, "date": DATE,
             "facets": [[name, LABELS[name]] for name in FACET_NAMES],
             "han": HAN_CHARS, "punctuation": CJK_PUNCTUATION}
@@ -74,23 +76,25 @@ def search_record(article: Article, text: str) -> str:
     unsplit: the title as written, and the fields of the result line. Facets and dates are
     not Pagefind's to filter and sort: see facet_table.
     """
-    fields = {
-        "title": article.title,
-        "slug": article.slug,
-        "city": article.city or "",
-        "date": format_date(article),
-        "source": article.source,
-    }
-    head = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{escape(v)}">' for k, v in fields.items())
+    head = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{escape(v)}">'
+                   for k, v in result_fields(article).items())
     title = escape(one_word_per_character(to_simplified(article.title)))
     return (f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">{head}</head>'
             f"<body><h1>{title}</h1><p>{escape(one_word_per_character(text))}</p></body></html>\n")
 
 
-def facet_table(pages: dict[str, Article]) -> str:
-    """For the search page, each Pagefind page id's facet values (as indexes into lists of
-    them) and date: it filters, counts and sorts the results of several indexes at once, with
-    no Pagefind filter search (about 50 ms each at 5,000 articles) and no fragment loads."""
+def result_fields(article: Article) -> dict[str, str]:
+    """What a search result shows of an article: Pagefind's metadata of a record, and the
+    offline index's columns by the same names."""
+    return {"title": article.title, "slug": article.slug, "city": article.city or "",
+            "date": format_date(article), "source": article.source}
+
+
+def facet_table(pages: dict[str, Article]) -> dict:
+    """For the search page, each page's facet values (as indexes into lists of them) and ISO
+    date, by Pagefind's id for it (or the slug, offline): the page filters, counts and sorts
+    the results of several indexes at once, with no Pagefind filter search (about 50 ms each at
+    5,000 articles) and no fragment loads."""
     values: dict[str, list[str]] = {}
     rows = {}
     for page_id, article in sorted(pages.items()):
@@ -101,8 +105,11 @@ def facet_table(pages: dict[str, Article]) -> str:
                 known.append(value)
             row.append(known.index(value))
         rows[page_id] = [*row, article.date_iso]
-    return json.dumps({"fields": [*values, DATE], "values": values, "pages": rows}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return {"fields": [*values, DATE], "values": values, "pages": rows}
+
+
+def compact_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def pagefind_pages(bundle: Path) -> dict[str, str]:
@@ -131,21 +138,14 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def offline_doc(article: Article, text: str) -> dict:
-    """One article in the offline index: display fields, and its Simplified text to match."""
-    return {
-        "s": article.slug,
-        "title": article.title,
-        "t": to_simplified(article.title + " " + (article.subtitle or "")),
-        "x": _compact(text),
-        **facet_values(article),
-        "date": format_date(article),
-        "iso": article.date_iso,
-    }
-
-
-def offline_index_script(docs: list[dict]) -> str:
-    body = json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def offline_index_script(texts: list[tuple[Article, str]]) -> str:
+    """The offline index, a classic script: a column for each of an article's result fields,
+    its Simplified title (TITLE_WORDS) and text (TEXT) to match, and the facet table of
+    Pagefind's indexes, by slug. search.js takes the column names from the file."""
+    columns = [*result_fields(texts[0][0]), TITLE_WORDS, TEXT] if texts else []
+    docs = [[*result_fields(a).values(), to_simplified(a.title + " " + (a.subtitle or "")), _compact(text)]
+            for a, text in texts]
+    body = compact_json({"fields": columns, "docs": docs, "facets": facet_table({a.slug: a for a, _ in texts})})
     body = body.replace("</", "<\\/")  # the file is loaded by <script>: nothing may close it
     return f"window.{OFFLINE_GLOBAL}=" + body + ";\n"
 

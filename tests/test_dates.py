@@ -96,8 +96,10 @@ def test_search_facets_and_offline_index(site):
     assert dates == {slug: iso for slug, (_, iso) in ARTICLES.items()}
     assert years == {slug: iso[:4] for slug, (_, iso) in ARTICLES.items()}
     script = (site / "search-index.js").read_text(encoding="utf-8")
-    docs = {d["s"]: d for d in json.loads(script.removeprefix("window.GazetteIndex=").rstrip(";\n"))["docs"]}
-    assert {slug: d["iso"] for slug, d in docs.items()} == dates
+    index = json.loads(script.removeprefix("window.GazetteIndex=").rstrip(";\n"))
+    docs = {d["slug"]: d for d in (dict(zip(index["fields"], row, strict=True)) for row in index["docs"])}
+    table = index["facets"]
+    assert {slug: row[table["fields"].index("date")] for slug, row in table["pages"].items()} == dates
     assert docs["year"]["date"] == "2019年" and docs["month"]["date"] == "2020年3月"
 
 

@@ -53,10 +53,7 @@
             return {
               total: faceted.kept.length,
               counts: faceted.counts,
-              hits: data.map(function (d) {
-                return { slug: d.meta.slug, title: d.meta.title, city: d.meta.city, date: d.meta.date,
-                         source: d.meta.source, excerpt: tidy(d.excerpt) };
-              })
+              hits: data.map(function (d) { return hit(d.meta, tidy(d.excerpt)); })
             };
           });
         });
@@ -112,16 +109,23 @@
         f[1].results.forEach(function (r) { scores[r.id] = (scores[r.id] || 0) + r.score; });
       });
       return found[0][0].results.filter(function (r) { return matches[r.id] === found.length; }).map(function (r) {
-        var table = shard.facets, row = table.pages[r.id], fields = { iso: row[table.fields.indexOf(S.date)] };
-        FILTERS.forEach(function (f) { fields[f[0]] = table.values[f[0]][row[table.fields.indexOf(f[0])]]; });
-        return { item: r, score: scores[r.id] || 0, fields: fields };
+        return { item: r, score: scores[r.id] || 0, fields: facetValues(shard.facets, r.id) };
       });
     });
   }
 
+  // A page's facet values and ISO date (S.date), from the table written with its index
+  // (gazette/search.py, facet_table): by Pagefind's id for the page, or its slug offline.
+  function facetValues(table, id) {
+    var row = table.pages[id], fields = {};
+    table.fields.forEach(function (name, i) { fields[name] = name === S.date ? row[i] : table.values[name][row[i]]; });
+    return fields;
+  }
+
   // Newest first when sorted by date, else the best scores first: both engines' order.
   function ordered(entries, sort) {
-    return entries.sort(sort ? function (a, b) { return a.fields.iso < b.fields.iso ? 1 : a.fields.iso > b.fields.iso ? -1 : 0; }
+    var D = S.date;
+    return entries.sort(sort ? function (a, b) { return a.fields[D] < b.fields[D] ? 1 : a.fields[D] > b.fields[D] ? -1 : 0; }
                              : function (a, b) { return b.score - a.score; });
   }
 
@@ -152,25 +156,34 @@
     return { search: function (q, filters, sort) { return loaded.then(function (ix) { return offlineSearch(ix, q, filters, sort); }); } };
   }
 
+  // Each row of the offline index as an object, by the column names the file gives
+  // (gazette/search.py, offline_index_script): the fields of a result, and what is matched.
   function offlineSearch(ix, q, filters, sort) {
     var terms = q.split(/\s+/).filter(Boolean);
     var matched = [];
-    ix.docs.forEach(function (d) {
-      var score = 0;
+    ix.docs.forEach(function (row) {
+      var d = {}, score = 0;
+      ix.fields.forEach(function (name, i) { d[name] = row[i]; });
+      var title = d[S.titleWords], text = d[S.text];
       for (var i = 0; i < terms.length; i++) {
-        var inTitle = d.t.indexOf(terms[i]) >= 0, inText = d.x.indexOf(terms[i]) >= 0;
+        var inTitle = title.indexOf(terms[i]) >= 0, inText = text.indexOf(terms[i]) >= 0;
         if (!inTitle && !inText) return;
-        score += (inTitle ? 10 : 0) + d.x.split(terms[i]).length - 1;
+        score += (inTitle ? 10 : 0) + text.split(terms[i]).length - 1;
       }
-      matched.push({ item: d, fields: d, score: score });
+      matched.push({ item: d, fields: facetValues(ix.facets, d.slug), score: score });
     });
     var faceted = facets(ordered(matched, sort), filters);
     return {
       total: faceted.kept.length, counts: faceted.counts,
-      hits: faceted.kept.slice(0, 50).map(function (d) {
-        return { slug: d.s, title: d.title, city: d.city, date: d.date, source: d.source, excerpt: excerpt(d.x, terms) };
-      })
+      hits: faceted.kept.slice(0, 50).map(function (d) { return hit(d, excerpt(d[S.text], terms)); })
     };
+  }
+
+  // What a result shows: the fields Pagefind's records and the offline index both name
+  // (gazette/search.py, result_fields), and an excerpt, its keywords marked.
+  function hit(fields, excerpt) {
+    return { slug: fields.slug, title: fields.title, city: fields.city, date: fields.date, source: fields.source,
+             excerpt: excerpt };
   }
 
   function excerpt(text, terms) {
