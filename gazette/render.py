@@ -30,7 +30,7 @@ from .markdown import cjk_punctuation, is_damaged, mark_garbled
 from .model import UNKNOWN_SOURCE, Article, Collection
 from .read import read_utf8
 from .script import HANS, HANT, convert
-from .search import search_settings
+from .search import T2S_GLOBAL, search_settings
 from .settings import Settings
 from .urls import (
     FEED,
@@ -94,7 +94,7 @@ class Renderer:
         # constants and functions of the code; the data is given to each render, never as a global
         self.env.globals.update(HANS=HANS, HANT=HANT, UNKNOWN_SOURCE=UNKNOWN_SOURCE, UNDATED=UNDATED,
                                 UNKNOWN_MONTH=UNKNOWN_MONTH, labels=LABELS, month_anchor=month_anchor,
-                                NAVIGATION=NAVIGATION, KINDS=KINDS)
+                                NAVIGATION=NAVIGATION, KINDS=KINDS, T2S_GLOBAL=T2S_GLOBAL)
         self.shared = {"site": settings, "urls": self.urls, "has_feed": bool(feed_articles(collection, 1))}
         self.evaluator = Evaluator(self.shared, collection.articles)
         self._sources: dict[str, str] = {}

@@ -1,17 +1,18 @@
 // Marks the words a reader searched for (?hl=…) on an article page, in either script: the
 // page text and the terms are compared in Simplified, character for character. The map for
-// that (t2s.js, data-t2s on this script's tag) is loaded only then, and only here.
+// that (t2s.js, data-t2s on this script's tag; its variable in data-t2s-global) is loaded only
+// then, and only here.
 (function () {
   "use strict";
   var terms = new URLSearchParams(location.search).get("hl");
   if (!terms) return;
-  var script = document.createElement("script");
-  script.src = document.currentScript.dataset.t2s;
+  var tag = document.currentScript.dataset, script = document.createElement("script");
+  script.src = tag.t2s;
   script.onload = function () { mark(terms.split(/\s+/).filter(Boolean)); };
   document.head.appendChild(script);
 
   function mark(words) {
-    var norm = window.GazetteT2S.normalize;
+    var norm = window[tag.t2sGlobal].normalize;
     words = words.map(norm);
     var root = document.querySelector(".article");
     if (!root) return;

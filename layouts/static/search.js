@@ -15,7 +15,7 @@
   var status = document.getElementById("status");
   var filtersBox = document.getElementById("filters");
   var FILTERS = S.facets;  // [name, label]
-  var norm = window.GazetteT2S.normalize;
+  var norm = window[S.t2sGlobal].normalize;
   var params = new URLSearchParams(location.search);
   var state = { q: params.get("q") || "", sort: params.get("sort") || "", filters: {} };
   FILTERS.forEach(function (f) { if (params.get(f[0])) state.filters[f[0]] = params.get(f[0]); });
