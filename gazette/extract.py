@@ -143,29 +143,9 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     paras = list(block.paras)
     review: list[str] = []
     lines = dict(facts.lines)
-    title, subtitle = None, None
-    authors: list[str] = []
-    if block.has_title and paras:
-        lines["title"] = paras[0].line
-        title, subtitle = split_title(paras.pop(0).text)
-        if paras and paras[0].simple.startswith("——") and heading_like(paras[0]):
-            sub = paras.pop(0).text.lstrip("—- ").strip()
-            subtitle = f"{subtitle} {sub}" if subtitle else sub
     removed: list[dict] = []
-    for line, meta in metas:
-        _add_authors(authors, meta.authors, lines, line)
-    while paras and (is_byline(paras[0].simple) or _name_byline(paras, block)):
-        _take_byline(paras, 0, authors, lines, removed)
-    if block.kind == "commentary" and paras and is_name_line(paras[0]):
-        _add_authors(authors, [_name(paras[0].text)], lines, paras.pop(0).line)
-    lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
-    _add_authors(authors, as_written(paras[0].text, lead_names) if paras else [], lines, paras[0].line if paras else 0)
-    _take_end_byline(paras, authors, lines, removed)
-    if len(paras) > 1 and is_byline(paras[-1].simple):  # 半岛记者 黄超 通讯员 刘雅晴, closing the text
-        _take_byline(paras, -1, authors, lines, removed)
-    signature = _take_signature(paras)
-    if signature:
-        _add_authors(authors, [signature], lines, block.paras[-1].line)
+    title, subtitle = _take_headline(block, paras, lines)
+    authors, lead_source = _take_authors(block, paras, metas, lines, removed)
     if title is None:
         title = _stand_in_title(paras or block.captions)
         where = f" ({facts.continued})" if facts.continued else ""
@@ -176,19 +156,9 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     if date_note:
         review.append(date_note)
         lines.pop("date", None)
-    source = facts.source
-    if source is None and lead_source:
-        source, lines["source"] = lead_source, paras[0].line
-    if source is None and facts.dateline and (m := re.match(r"新华社|中新社", simplified(facts.dateline))):
-        source = m.group(0)
-    source = source or facts.guessed_source or facts.site
+    source = _source(facts, paras, lines, lead_source)
     place = _place(title, subtitle, facts.dateline + body_text, source)
-    for key, name in (("city", place.city), ("district", place.district)):
-        first = next((p.line for p in paras if name and name[:2] in p.simple), None)
-        if name and name[:2] in simplified(f"{title} {subtitle or ''}"):
-            first = lines.get("title", 0)
-        if first is not None:
-            lines[key] = first
+    _place_lines(place, simplified(f"{title} {subtitle or ''}"), paras, lines)
     if place.city is None and block.kind != "commentary":
         review.append(f"city: the text is about several cities of {place.province} or the whole province; "
                       "set `city` if one is meant" if place.province
@@ -214,6 +184,63 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         "review": review or None,
     }
     return Draft(fields, to_markdown(paras), removed, {k: v for k, v in lines.items() if fields.get(k)})
+
+
+def _take_headline(block: Block, paras: list[Para], lines: dict) -> tuple[str | None, str | None]:
+    """The headline and subtitle, taken from the top of the text (with a ——subtitle below it)."""
+    if not (block.has_title and paras):
+        return None, None
+    lines["title"] = paras[0].line
+    title, subtitle = split_title(paras.pop(0).text)
+    if paras and paras[0].simple.startswith("——") and heading_like(paras[0]):
+        sub = paras.pop(0).text.lstrip("—- ").strip()
+        subtitle = f"{subtitle} {sub}" if subtitle else sub
+    return title, subtitle
+
+
+def _take_authors(block: Block, paras: list[Para], metas: list[tuple[int, Meta]], lines: dict,
+                  removed: list[dict]) -> tuple[list[str], str | None]:
+    """The authors that metadata lines and bylines name, the bylines taken out of the text; and
+    the source a lead names (本报讯, 新华社沈阳2月11日电)."""
+    authors: list[str] = []
+    for line, meta in metas:
+        _add_authors(authors, meta.authors, lines, line)
+    while paras and (is_byline(paras[0].simple) or _name_byline(paras, block)):
+        _take_byline(paras, 0, authors, lines, removed)
+    if block.kind == "commentary" and paras and is_name_line(paras[0]):
+        _add_authors(authors, [_name(paras[0].text)], lines, paras.pop(0).line)
+    lead_source, lead_names = lead_byline(paras[0].simple) if paras else (None, [])
+    if paras:
+        _add_authors(authors, as_written(paras[0].text, lead_names), lines, paras[0].line)
+    _take_end_byline(paras, authors, lines, removed)
+    if len(paras) > 1 and is_byline(paras[-1].simple):  # 半岛记者 黄超 通讯员 刘雅晴, closing the text
+        _take_byline(paras, -1, authors, lines, removed)
+    signature = _take_signature(paras)
+    if signature:
+        _add_authors(authors, [signature], lines, block.paras[-1].line)
+    return authors, lead_source
+
+
+def _source(facts: PageFacts, paras: list[Para], lines: dict, lead_source: str | None) -> str | None:
+    """The paper or site: a metadata line's, the lead's, a news agency's dateline, the page's own."""
+    source = facts.source
+    if source is None and lead_source:
+        source, lines["source"] = lead_source, paras[0].line
+    if source is None and facts.dateline and (m := re.match(r"新华社|中新社", simplified(facts.dateline))):
+        source = m.group(0)
+    return source or facts.guessed_source or facts.site
+
+
+def _place_lines(place: gazetteer.Place, simple_title: str, paras: list[Para], lines: dict) -> None:
+    """Where the city and district were read: the headline if it names them, else the first paragraph that does."""
+    for key, name in (("city", place.city), ("district", place.district)):
+        if not name:
+            continue
+        first = next((p.line for p in paras if name[:2] in p.simple), None)
+        if name[:2] in simple_title:
+            first = lines.get("title", 0)
+        if first is not None:
+            lines[key] = first
 
 
 def _place(title: str, subtitle: str | None, text: str, source: str | None) -> gazetteer.Place:
