@@ -15,11 +15,11 @@ from .markdown import markdown
 from .model import Collection
 from .prepare import prepare_all
 from .project import Project
-from .read import read_seed, unsafe_files
+from .read import read_seed, read_utf8, unsafe_files
 from .render import PageJob, Renderer
 from .seedpages import seeds_found
 from .settings import load_settings
-from .urls import article_path, seed_path
+from .urls import STATIC, article_path, seed_path
 
 
 def check(project: Project, report: Report) -> int:
@@ -59,18 +59,20 @@ def _check_pages(project: Project, articles: list, report: Report) -> None:
 
 
 def _render_samples(renderer: Renderer, jobs: list[PageJob]) -> None:
-    """One page of each kind rendered, not written: a template that fails on the data fails check too."""
-    kinds: set[str] = set()
+    """One page of each kind (a template, and the folder of its pages: list.html shows cities,
+    years, sources …) rendered, not written: a template that fails on the data fails check too."""
+    kinds: set[tuple[str, str]] = set()
     for job in jobs:
-        kind = posixpath.dirname(job.path) or job.path
+        kind = (job.template, posixpath.dirname(job.path))
         if kind not in kinds:
             kinds.add(kind)
             renderer.render(job)
 
 
 def _check_links(project: Project, article, outputs: set[str], report: Report) -> None:
-    """Relative links in a body must reach a page of the site (relative to the article's folder)."""
-    text = (project.root / article.source_path).read_text(encoding="utf-8")
+    """Relative links in a body must reach a page of the site or a static file of the layouts
+    (relative to the article's folder)."""
+    text = read_utf8(project.root / article.source_path, root=project.root)
     folder = posixpath.dirname(article_path(article))
     for token in markdown().parse(article.body):
         for child in token.children or []:
@@ -78,7 +80,7 @@ def _check_links(project: Project, article, outputs: set[str], report: Report) -
             if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//", href):
                 continue
             target = posixpath.normpath(posixpath.join(folder, unquote(href.split("#")[0].split("?")[0])))
-            if target not in outputs and not (project.layouts / target).is_file():
+            if target not in outputs and not (target.startswith(f"{STATIC}/") and (project.layouts / target).is_file()):
                 line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
                 report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",
                                           article.source_path, line, hint=f"links are relative to {folder}/"))

@@ -39,7 +39,7 @@ def _rules() -> dict:
     rules = dict(boilerplate())  # a copy: the compiled forms are added beside the data
     rules["compiled"] = {kind: [re.compile(p) for p in pats] for kind, pats in rules["patterns"].items()}
     rules["page_jump_re"] = re.compile(rules["page_jump"])
-    rules["column_re"] = re.compile(rules["column_tag"])
+    rules["column_re"] = re.compile(rules["column_tag"].format(HAN=HAN_CHARS))
     rules["exact_set"] = set(rules["exact"])
     rules["spam_re"] = re.compile("|".join(rules["spam_words"]))
     return rules

@@ -183,7 +183,8 @@ def _article(meta: dict, slug: str, rel: str, body: str, date: dt.date | None, p
         source=texts["source"], script=texts["script"] or detect_script(body or texts["title"]),
         body=body.strip() + "\n", subtitle=texts["subtitle"], district=texts["district"],
         province=texts["province"] or gazetteer.load().province_of(texts["city"] or ""),
-        date_precision=precision if date else None, author=texts["author"],
+        date_precision=precision if date else None, date_inferred=bool(date and meta.get("date_precision")),
+        author=texts["author"],
         seed=texts["seed"], seed_part=meta.get("seed_part"), captions=tuple(meta.get("captions") or ()),
         review=tuple(meta.get("review") or ()), draft=meta.get("draft") is True,
     )

@@ -104,10 +104,12 @@ def _intern(value: tuple) -> tuple:
 
 
 class Log:
-    """What one render is reading. `roots` names the variables all pages share."""
+    """What one render is reading. `roots` names the variables all pages share; `memo` holds
+    the text of what pages share (an article's fields, a shared value), made once a build."""
 
-    def __init__(self, roots: Iterable[str] = ()) -> None:
+    def __init__(self, roots: Iterable[str] = (), memo: Memo | None = None) -> None:
         self.roots = frozenset(roots)
+        self.memo = memo or Memo()
         self.articles: dict[str, tuple[Article, set[str]]] = {}
         self.shared: dict[tuple, object] = {}
         self.own: dict[tuple, object] = {}
@@ -129,11 +131,31 @@ class Log:
         return Recorded(value, path, self, values)
 
     def reads(self, head: str) -> Reads:
-        articles = [(slug, article, _intern(tuple(sorted(names)))) for slug, (article, names) in self.articles.items()]
-        key = fingerprint(head, [*(fields(article, names) for _, article, names in articles),
-                                 *map(repr, self.shared.values())], self.own.values())
-        return Reads(tuple(self.templates), tuple((slug, names) for slug, _, names in articles),
-                     tuple(map(_intern, self.shared)), tuple(map(_intern, self.own)), key)
+        articles = tuple((slug, _intern(tuple(sorted(names)))) for slug, (_, names) in self.articles.items())
+        fields_text, shared_text = self.memo.fields, self.memo.shared
+        texts = []
+        for (slug, names), (article, _) in zip(articles, self.articles.values(), strict=True):
+            text = fields_text.get((slug, names))
+            if text is None:
+                text = fields_text[(slug, names)] = fields(article, names)
+            texts.append(text)
+        for path, value in self.shared.items():
+            text = shared_text.get(path)
+            if text is None:
+                text = shared_text[path] = repr(value)
+            texts.append(text)
+        key = fingerprint(head, texts, self.own.values())
+        return Reads(tuple(self.templates), articles, tuple(map(_intern, self.shared)), tuple(map(_intern, self.own)),
+                     key)
+
+
+class Memo:
+    """The text of the values all pages of a build share, by slug and fields or by path: the
+    same in every page that reads them (the data does not change while a build renders)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[tuple, str] = {}
+        self.shared: dict[tuple, str] = {}
 
 
 class _Proxy:

@@ -19,12 +19,20 @@ GARBLED = re.compile(
     rf"|[\ufffd\ue000-\uf8ff\x80-\x9f]+|锟斤拷|烫烫烫|鈥[\u2000-\u206f{HAN_CHARS}]?|銆[{HAN_CHARS}]?"
 )
 
+_SUSPECT = re.compile(r"[?\ufffd\ue000-\uf8ff\x80-\x9f锟烫鈥銆]")  # what each signature above begins with
+
+
+def garbled_matches(text: str) -> list[re.Match]:
+    """GARBLED's matches in text; most text has none of the characters a signature begins with,
+    and one look for them is a tenth of GARBLED's time."""
+    return list(GARBLED.finditer(text)) if _SUSPECT.search(text) else []
+
 
 def find_garbled(text: str, context: int = 8) -> list[str]:
     """Quote each garbled spot with some context; the text itself is never changed."""
     spots: list[str] = []
     last_end = -1
-    for match in GARBLED.finditer(text):
+    for match in garbled_matches(text):
         if match.start() < last_end:
             continue
         start, end = max(0, match.start() - context), min(len(text), match.end() + context)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .garbled import GARBLED
+from .garbled import garbled_matches
 from .model import Article
 from .script import HAN_CHARS
 
@@ -28,6 +28,9 @@ _HAN_BEFORE = rf"(?<=[{HAN_CHARS}”’」』）])"
 _HAN_AFTER = rf"(?=[{HAN_CHARS}“‘「『（\d])"
 _FULL_WIDTH = str.maketrans(",;:?!", "，；：？！")
 _ASCII_PUNCT = re.compile(_HAN_BEFORE + r"[,;:?!](?!\d)|[,;:?!]" + _HAN_AFTER)
+# the same, a pattern for each mark and its full-width form: replaced with no Python call a match
+_EACH_PUNCT = [(re.compile(_HAN_BEFORE + re.escape(a) + r"(?!\d)|" + re.escape(a) + _HAN_AFTER), b)
+               for a, b in zip(",;:?!", "，；：？！", strict=True)]
 
 
 def cjk_punctuation(text: str) -> str:
@@ -36,7 +39,13 @@ def cjk_punctuation(text: str) -> str:
     Many sources type ASCII punctuation in Chinese text; it renders cramped. A '?' that is
     part of a garbled spot stays as it is: it is evidence for the curator.
     """
-    garbled = [m.span() for m in GARBLED.finditer(text)]
+    if not _ASCII_PUNCT.search(text):
+        return text
+    garbled = [m.span() for m in garbled_matches(text)]
+    if not garbled:
+        for pattern, full_width in _EACH_PUNCT:
+            text = pattern.sub(full_width, text)
+        return text
     return _ASCII_PUNCT.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in garbled)
                             else m.group(0).translate(_FULL_WIDTH), text)
 
@@ -44,7 +53,7 @@ def cjk_punctuation(text: str) -> str:
 def mark_garbled(text: str) -> Markup:
     """The text escaped for HTML, each garbled spot in a <mark>: readers see what is damaged."""
     parts, at = [], 0
-    for match in GARBLED.finditer(text):
+    for match in garbled_matches(text):
         parts += [escape(text[at:match.start()]), Markup(GARBLED_MARK), escape(match.group(0)), Markup("</mark>")]
         at = match.end()
     return Markup("").join([*parts, escape(text[at:])])
@@ -72,7 +81,7 @@ def markdown() -> MarkdownIt:
 
 def is_damaged(article: Article, body_html: str) -> bool:
     """Whether the article page shows garbled spots (the page then says so at its top)."""
-    return GARBLED_MARK in body_html or any(GARBLED.search(t) for t in (article.title, article.subtitle or "",
+    return GARBLED_MARK in body_html or any(garbled_matches(t) for t in (article.title, article.subtitle or "",
                                                                            *article.captions))
 
 

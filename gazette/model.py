@@ -24,6 +24,7 @@ class Article:
     district: str | None = None
     province: str | None = None  # 辽宁, 黑龙江: from the front matter, or the city's
     date_precision: str | None = None
+    date_inferred: bool = False  # the importer inferred the date (it wrote date_precision): the page says so
     author: str | None = None
     seed: str | None = None
     seed_part: int | None = None  # its place among the articles of the seed

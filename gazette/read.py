@@ -14,7 +14,7 @@ from charset_normalizer import from_bytes
 
 from .errors import GazetteError
 from .mojibake import Repair, repair_mojibake
-from .script import HAN, HAN_CHARS
+from .script import CJK_PUNCTUATION, HAN, HAN_CHARS
 
 MAX_SEED_BYTES = 5 * 1024 * 1024  # a newspaper page is ~50 KB; 5 MB is surely not an article
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a content file, a sidecar, site.yaml: ten times the longest article we know of
@@ -78,7 +78,7 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
 
 
 # ASCII, general and CJK punctuation, full-width forms, Han characters: what Chinese text is made of
-_READABLE = re.compile(f"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef{HAN_CHARS}]")
+_READABLE = re.compile(f"[\x00-\x7f\u2000-\u206f{CJK_PUNCTUATION}{HAN_CHARS}]")
 
 
 def _plausible(text: str) -> bool:

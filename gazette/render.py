@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .cache import code_version
 from .charts import maps, timeline_bars
 from .errors import GazetteError
-from .fingerprints import Evaluator, Log, Reads
+from .fingerprints import Evaluator, Log, Memo, Reads
 from .fingerprints import attribute as proxy_attribute
 from .formats import LABELS, UNDATED, UNKNOWN_MONTH, atom_time, format_date, month_label, year_label
 from .gazetteer import Gazetteer
@@ -45,6 +45,7 @@ from .urls import (
     month_anchor,
     seed_path,
     table_path,
+    top_from,
 )
 
 TABLE_ROWS = 100  # rows of a page of the table of all articles (a row is small: a list page has 20)
@@ -97,6 +98,7 @@ class Renderer:
                                 NAVIGATION=NAVIGATION, KINDS=KINDS, T2S_GLOBAL=T2S_GLOBAL)
         self.shared = {"site": settings, "urls": self.urls, "has_feed": bool(feed_articles(collection, 1))}
         self.evaluator = Evaluator(self.shared, collection.articles)
+        self.memo = Memo()
         self._sources: dict[str, str] = {}
 
     # --- Rendering ----------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class Renderer:
 
     def render(self, job: PageJob) -> tuple[str, Reads]:
         """The page, and what its render read."""
-        log = Log(self.shared)
+        log = Log(self.shared, self.memo)
         variables = {name: log.variable(name, value) for name, value in self._variables(job).items()}
         self.env.log = log
         try:
@@ -140,7 +142,7 @@ class Renderer:
         return self.evaluator.unchanged(reads, head, self._variables(job))
 
     def _variables(self, job: PageJob) -> dict:
-        root = job.root or "../" * job.path.count("/") or "./"
+        root = job.root or top_from(job.path)
         return {**self.shared, "root": root, "path": job.path, "lang": job.lang, **job.data()}
 
     def _head(self, job: PageJob, templates) -> str:

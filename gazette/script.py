@@ -43,16 +43,17 @@ def detect_script(text: str) -> str:
     """zh-Hant when more of the text's characters are Traditional-only than Simplified-only."""
     traditional_only, simplified_only = _script_characters()
     sample = text[:20000]
-    traditional = sum(1 for ch in sample if ch in traditional_only)
-    simplified = sum(1 for ch in sample if ch in simplified_only)
-    return HANT if traditional > simplified else HANS
+    return HANT if len(traditional_only.findall(sample)) > len(simplified_only.findall(sample)) else HANS
 
 
 @lru_cache(maxsize=1)
-def _script_characters() -> tuple[frozenset[str], frozenset[str]]:
+def _script_characters() -> tuple[re.Pattern, re.Pattern]:
+    """The Traditional-only and the Simplified-only characters, each a character class: a
+    pattern counts them in C (a loop over the text in Python took 0.2 ms an article)."""
     pairs = t2s_char_map()
-    traditional = frozenset(pairs)
-    return traditional, frozenset(pairs.values()) - traditional
+    traditional = set(pairs)
+    simplified = set(pairs.values()) - traditional
+    return tuple(re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]") for chars in (traditional, simplified))
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from .errors import GazetteError
 from .formats import LABELS, NO_CITY, UNDATED, format_date
 from .model import Article
 from .output import write_file
-from .script import CJK_PUNCTUATION, HAN_CHARS, han_code_points, t2s_char_map, to_simplified
+from .script import CJK_PUNCTUATION, HAN_CHARS, HANS, han_code_points, t2s_char_map, to_simplified
 from .urls import ARTICLE, FACETS, OFFLINE_INDEX, PAGEFIND_SCRIPT, SHARDS, article_path, shard_path
 from .workers import tied
 
@@ -80,7 +80,7 @@ def search_record(article: Article, text: str) -> str:
     head = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{escape(v)}">'
                    for k, v in result_fields(article).items())
     title = escape(one_word_per_character(to_simplified(article.title)))
-    return (f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">{head}</head>'
+    return (f'<!doctype html><html lang="{HANS}"><head><meta charset="utf-8">{head}</head>'
             f"<body><h1>{title}</h1><p>{escape(one_word_per_character(text))}</p></body></html>\n")
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from .build import build
 from .errors import GazetteError, Report
 from .project import Project
+from .script import HANS
 
 PREFIX = "/__gazette/"
 WATCHED = ("seeds", "content", "layouts", "site.yaml")
@@ -43,7 +44,7 @@ LIVE_JS = """(function () {
 """
 ERROR_CSS = (".gazette-errors{position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;white-space:pre-wrap;"
              "background:#7a0010;color:#fff;font:14px/1.5 monospace;padding:1em;z-index:99}")
-PLACEHOLDER = ("<!doctype html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>构建失败</title>"
+PLACEHOLDER = (f"<!doctype html><html lang=\"{HANS}\"><head><meta charset=\"utf-8\"><title>构建失败</title>"
                "<link rel=\"stylesheet\" href=\"/__gazette/live.css\"></head><body><h1>构建失败</h1>"
                "<p>修正错误后页面会自动刷新。</p><script src=\"/__gazette/live.js\"></script></body></html>")
 

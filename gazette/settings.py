@@ -10,6 +10,7 @@ from typing import get_type_hints
 from . import frontmatter
 from .errors import GazetteError, Report, key_line
 from .read import read_utf8, without_controls
+from .script import HANS
 
 MAX_SETTINGS_BYTES = 64 * 1024  # a few lines of settings; every page repeats some of them
 
@@ -18,7 +19,7 @@ MAX_SETTINGS_BYTES = 64 * 1024  # a few lines of settings; every page repeats so
 class Settings:
     title: str = "文章选集"
     description: str = ""
-    language: str = "zh-Hans"
+    language: str = HANS
     base_url: str = ""  # absolute URL of the published site, e.g. https://user.github.io/repo/
     page_size: int = 20
     home_count: int = 10

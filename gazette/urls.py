@@ -40,6 +40,11 @@ GROUPS = {"city": "cities", "year": "years", "source": "sources", "district": "d
 TABLES = {"date": "articles", "city": "articles-by-city", "source": "articles-by-source"}  # all articles, by order
 
 
+def top_from(page: str) -> str:
+    """The relative way from a page to the top of the site: "../" from cities/x.html, "./" at the top."""
+    return "../" * page.count("/") or "./"
+
+
 def link(target: str, page: str, root: str) -> str:
     """How `page` links to `target` (both paths from the top): by its name within one folder,
     else by way of the top (`root`: "../" from the page; the site's URL where links must be

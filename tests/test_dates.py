@@ -51,6 +51,12 @@ def test_no_page_shows_an_invented_day(site):
             assert REDUCED_OR_FULL.fullmatch(time["datetime"]), (html, time)
 
 
+def test_only_an_inferred_date_is_said_to_be_inferred(site):
+    """The importer writes date_precision for a date it inferred; a curator's `date: 2020-03` is stated."""
+    noted = {slug for slug in ARTICLES if soup(site / "articles" / f"{slug}.html").select_one(".date-note")}
+    assert noted == {"year"}
+
+
 @pytest.mark.parametrize("slug", sorted(ARTICLES))
 def test_article_page_datetime_json_ld_and_meta(site, slug):
     expected = ARTICLES[slug][1]

@@ -99,10 +99,12 @@ def test_a_bad_seed_does_not_stop_the_build(tmp_path):
 
 
 def test_check_finds_broken_links_in_bodies(tmp_path):
-    body = "见[另一篇](other.html)和[城市](../cities/shenyang.html)。\n\n又见[不存在](missing.html#top)。"
+    body = ("见[另一篇](other.html)和[城市](../cities/shenyang.html)、[样式](../static/style.css)。\n\n"
+            "又见[不存在](missing.html#top)和[模板](../base.html)。")
     root = make_site(tmp_path / "site", {"content/a.md": article_md(body=body),
                                          "content/other.md": article_md(title="另一篇")})
     result = run_cli("check", cwd=root)
     assert result.returncode == 1
     assert "content/a.md:10: broken link 'missing.html#top': no page articles/missing.html" in result.stderr
-    assert "other.html" not in result.stderr and "shenyang" not in result.stderr
+    assert "content/a.md:10: broken link '../base.html': no page base.html" in result.stderr  # a template, not a page
+    assert "other.html" not in result.stderr and "shenyang" not in result.stderr and "style.css" not in result.stderr
