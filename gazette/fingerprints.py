@@ -251,7 +251,7 @@ class Recorded(_Proxy):
         """A call of a method of the data (site.url, urls.article): recorded with its arguments,
         among the shared values when they all are."""
         log, values = self._log, self._values
-        if kwargs or not all(type(a) in _SCALARS for a in args):
+        if kwargs or not _SCALARS.issuperset(map(type, args)):
             if values is log.shared and any(isinstance(a, Recorded) and a._values is not log.shared
                                             for a in (*args, *kwargs.values())):
                 values = log.own
@@ -270,8 +270,10 @@ def attribute(proxy, name: str):
     """Jinja's `x.name`: on a proxy, the attribute, else the item (as Jinja's getattr), recorded;
     NotImplemented on anything else."""
     kind = type(proxy)
-    if kind is RecordedArticle:
-        return proxy._attribute(name)
+    if kind is RecordedArticle:  # most reads: a field of an article (RecordedArticle._attribute, inlined)
+        value = getattr(proxy._target, name)
+        proxy._names.add(name)
+        return value
     if kind is not Recorded:
         return NotImplemented
     try:
@@ -286,10 +288,13 @@ def unwrap(value):
 
 
 def _argument(value):
-    if isinstance(value, Recorded):
-        return Ref(value._path)
-    if isinstance(value, RecordedArticle):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is RecordedArticle:
         return Ref(((ARTICLE, value._target.slug),))  # the article, whichever way it was reached
+    if kind is Recorded:
+        return Ref(value._path)
     try:
         hash(value)
     except TypeError:
