@@ -5,14 +5,18 @@
 // first: a Traditional query finds Simplified articles and back. What it knows of the site
 // (paths, facets, the facet table, Han characters) the build gives it as data in the page
 // (gazette/search.py, search_settings); paths are from the top of the site, where this page is.
+// What it says to readers is the page's too (search.html, #search-text): no interface text here.
 (function () {
   "use strict";
   var S = JSON.parse(document.getElementById("search-settings").textContent);
+  var T = JSON.parse(document.getElementById("search-text").textContent);  // what it says (search.html)
+  var SHOWN = 50;  // results listed at most
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
   var sortSelect = document.getElementById("sort");
   var results = document.getElementById("results");
   var status = document.getElementById("status");
+  var ASK = status.textContent;  // the page's own words before a search
   var filtersBox = document.getElementById("filters");
   var FILTERS = S.facets;  // [name, label]
   var norm = window[S.t2sGlobal].normalize;
@@ -49,7 +53,7 @@
           return Promise.all(shards.map(function (shard) { return matchesIn(shard, keywords, !sort); }));
         }).then(function (lists) {
           var faceted = facets(ordered([].concat.apply([], lists), sort), filters);
-          return Promise.all(faceted.kept.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
+          return Promise.all(faceted.kept.slice(0, SHOWN).map(function (r) { return r.data(); })).then(function (data) {
             return {
               total: faceted.kept.length,
               counts: faceted.counts,
@@ -175,7 +179,7 @@
     var faceted = facets(ordered(matched, sort), filters);
     return {
       total: faceted.kept.length, counts: faceted.counts,
-      hits: faceted.kept.slice(0, 50).map(function (d) { return hit(d, excerpt(d[S.text], terms)); })
+      hits: faceted.kept.slice(0, SHOWN).map(function (d) { return hit(d, excerpt(d[S.text], terms)); })
     };
   }
 
@@ -226,9 +230,15 @@
       li.appendChild(meta);
       results.appendChild(li);
     });
-    status.textContent = found.total ? "找到 " + found.total + " 篇文章" + (found.total > 50 ? "，显示前 50 篇" : "") + "。"
-      : "没有找到与“" + q + "”相关的文章。请换个关键词，或减少筛选条件。";
+    status.textContent = found.total
+      ? say(T.found, { n: found.total, shown: found.total > SHOWN ? say(T.shown, { n: SHOWN }) : "" })
+      : say(T.none, { query: q });
     renderFilters(found.counts);
+  }
+
+  // A text of search.html's with its {names} filled in (once: what is filled in is not read again)
+  function say(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
   }
 
   function renderFilters(counts) {
@@ -241,8 +251,8 @@
       var select = document.createElement("select");
       select.name = f[0];
       select.dataset.filter = f[0];
-      select.appendChild(new Option("全部", ""));
-      values.sort().forEach(function (v) { select.appendChild(new Option(v + "（" + (counts[f[0]][v] || 0) + "）", v)); });
+      select.appendChild(new Option(T.all, ""));
+      values.sort().forEach(function (v) { select.appendChild(new Option(say(T.count, { value: v, n: counts[f[0]][v] || 0 }), v)); });
       select.value = state.filters[f[0]] || "";
       select.addEventListener("change", function () {
         if (select.value) state.filters[f[0]] = select.value; else delete state.filters[f[0]];
@@ -269,17 +279,17 @@
     if (!q) {
       results.textContent = "";
       filtersBox.textContent = "";
-      status.textContent = "输入关键词开始搜索。";
+      status.textContent = ASK;
       return;
     }
-    status.textContent = "正在搜索…";
+    status.textContent = T.searching;
     var filters = {};
     Object.keys(state.filters).forEach(function (k) { filters[k] = state.filters[k]; });
     engine.search(q, filters, state.sort).then(function (found) {
       if (mine === generation) render(found, q);
     }).catch(function (err) {
       if (window.console) console.error(err);
-      status.textContent = "搜索索引无法加载。请通过网站地址访问，或确认 " + S.offline + " 与本页在同一目录。";
+      status.textContent = say(T.failed, { file: S.offline });
     });
   }
 
