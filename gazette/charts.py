@@ -31,6 +31,7 @@ HALO = 1.5  # the outline drawn around a label (half the stroke width in style.c
 # Albers (central meridian, standard parallels) for each map: the parallels at about a sixth of
 # the way in from either edge of the latitudes drawn, the usual choice (China's is the common one)
 PROJECTIONS = {"liaoning": (122.3, 39.5, 42.7), "china": (105, 25, 47)}
+LIAONING_MAP = "map-liaoning"  # the id of the Liaoning map on a page: the China map's Liaoning links to it
 
 Point = tuple[float, float]
 Ring = list[Point]
@@ -314,13 +315,13 @@ def maps(collection: Collection, gazetteer: Gazetteer, city_path: Callable[[str]
                       for e in entries}
     home_rings = _geometry("china")[1][PROVINCE_WIDE]
     total = sum(counts.values()) + len(collection.by_city.get(PROVINCE_WIDE, []))
-    home = Area(PROVINCE_WIDE, path_data(home_rings), total, "home", "#map-liaoning",
+    home = Area(PROVINCE_WIDE, path_data(home_rings), total, "home", f"#{LIAONING_MAP}",
                 f"{PROVINCE_WIDE}：{total}篇，见辽宁地图")
     # labelled: Liaoning, then the provinces with the most articles first (entries' order)
     china = _map("china", province_counts, province_hrefs, [PROVINCE_WIDE, *province_counts], {PROVINCE_WIDE: home})
     apart = [(c, len(collection.by_city[c]), city_href[c])
              for c in (NATIONAL, PROVINCE_WIDE) if c in collection.by_city]
-    return {"liaoning": liaoning, "china": china, "provinces": entries, "apart": apart}
+    return {"liaoning": liaoning, "china": china, "provinces": entries, "apart": apart, "liaoning_id": LIAONING_MAP}
 
 
 # --- Timeline -----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from pathlib import Path
 from .model import Article, Collection
 from .output import SiteWriter, alive, write_file
 from .search import compact_json, facet_table, finish_pagefind, pagefind_pages, start_pagefind, write_records
-from .slugs import UNDATED
+from .slugs import UNDATED_SLUG
 from .urls import FACETS, SHARDS, shard_path, year_slug
 
 CACHED = "pagefind"  # in the cache: CACHED/<year>/<key>/ the index of a year's articles
@@ -102,7 +102,7 @@ def shards(collection: Collection) -> dict[str, list[Article]]:
 
 
 def _newest_first(shard: str) -> tuple[bool, int]:
-    return (True, 0) if shard == UNDATED else (False, -int(shard))
+    return (True, 0) if shard == UNDATED_SLUG else (False, -int(shard))
 
 
 def shard_key(articles: list[Article], prepared: dict) -> str:

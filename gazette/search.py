@@ -23,7 +23,14 @@ from .workers import tied
 # half as much time again or more (bench/RESULTS.md), for nothing. "und" has no segmenter and
 # no stemmer: Pagefind takes the words as they are cut.
 PAGEFIND_LANGUAGE = "und"
-FACET_NAMES = ("city", "year", "source")  # what a search can be narrowed by (both engines)
+# What a search can be narrowed by (both engines), and each one's value for an article, as the
+# search page names it
+FACETS_OF = {
+    "city": lambda a: a.city or NO_CITY,
+    "year": lambda a: str(a.year) if a.year else UNDATED,
+    "source": lambda a: a.source,
+}
+FACET_NAMES = tuple(FACETS_OF)
 DATE = "date"  # the facet table's column of dates (ISO, to the precision known), after the facets
 OFFLINE_GLOBAL = "GazetteIndex"  # the offline index's variable (window.GazetteIndex)
 T2S_GLOBAL = "GazetteT2S"  # t2s.js's variable: its normalize(text) gives the text in Simplified
@@ -53,9 +60,7 @@ def one_word_per_character(text: str) -> str:
 
 def facet_values(article: Article) -> dict[str, str]:
     """What a search can be narrowed by, as the search page names the values (both engines)."""
-    values = {"city": article.city or NO_CITY, "year": str(article.year) if article.year else UNDATED,
-              "source": article.source}
-    return {name: values[name] for name in FACET_NAMES}
+    return {name: value_of(article) for name, value_of in FACETS_OF.items()}
 
 
 def search_settings() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-UNDATED = "undated"  # in a slug where a date would be: an undated article's, the year of undated articles
+UNDATED_SLUG = "undated"  # in a slug where a date would be: an undated article's, the year of undated articles
 
 
 def pinyin_words(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .model import Article, Collection
 from .script import HANS, HANT
-from .slugs import UNDATED, pinyin_words, unique
+from .slugs import UNDATED_SLUG, pinyin_words, unique
 
 HOME = "index.html"
 SEARCH = "search.html"
@@ -72,7 +72,7 @@ def seed_path(name: str) -> str:
 
 
 def year_slug(year: int | None) -> str:
-    return str(year) if year else UNDATED
+    return str(year) if year else UNDATED_SLUG
 
 
 def month_anchor(month: int | None) -> str:
