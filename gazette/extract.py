@@ -138,6 +138,16 @@ def _era_year(text: str) -> tuple[int, str] | None:
 
 # --- One article ------------------------------------------------------------------------------
 
+def review_note(field: str, text: str) -> str:
+    """A note for the curator: the field it is about, then what to check. A sidecar that sets
+    the field settles it (importer)."""
+    return f"{field}: {text}"
+
+
+def noted_field(note: str) -> str:
+    return note.split(":", 1)[0]
+
+
 def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tuple[int, Meta]]) -> Draft:
     """One article's fields and Markdown body; `metas` are the metadata lines among its lines."""
     paras = list(block.paras)
@@ -149,7 +159,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     if title is None:
         title = _stand_in_title(paras or block.captions)
         where = f" ({facts.continued})" if facts.continued else ""
-        review.append(f"title: the headline is not in the text{where}; “{title}” stands in")
+        review.append(review_note("title", f"the headline is not in the text{where}; “{title}” stands in"))
     body_text = "\n".join(p.text for p in paras)
     simple_all = simplified(f"{title}\n{subtitle or ''}\n{facts.dateline}\n{body_text}")
     date, precision, date_note = choose_date(simple_all, facts)
@@ -160,13 +170,13 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     place = _place(title, subtitle, facts.dateline + body_text, source)
     _place_lines(place, simplified(f"{title} {subtitle or ''}"), paras, lines)
     if place.city is None and block.kind != "commentary":
-        review.append(f"city: the text is about several cities of {place.province} or the whole province; "
-                      "set `city` if one is meant" if place.province
-                      else "city: the text names no place; set `city` by hand")
+        review.append(review_note("city", f"the text is about several cities of {place.province} or the whole "
+                                  "province; set `city` if one is meant" if place.province
+                                  else "the text names no place; set `city` by hand"))
     if source is None:
         source = UNKNOWN_SOURCE
-        review.append("source: the text does not name its paper or site; "
-                      f"add `source:` to seeds/{Path(seed_name).stem}.yaml")
+        review.append(review_note("source", "the text does not name its paper or site; "
+                                  f"add `source:` to seeds/{Path(seed_name).stem}.yaml"))
     for para in paras + block.captions:
         review += [f"garbled text near “{spot}”" for spot in find_garbled(para.text)]
     fields = {
@@ -347,12 +357,13 @@ def choose_date(text: str, facts: PageFacts) -> tuple[dt.date | None, str | None
     year_from = _year_reason(facts)
     if dates:
         latest = max(dates)
-        note = f"date: inferred from the latest date in {where} ({latest.month}月{latest.day}日){year_from}"
+        on = f"{latest.month}月{latest.day}日"
+        note = review_note("date", f"inferred from the latest date in {where} ({on}){year_from}")
         return latest, "day", note
     year = max(facts.years) if facts.years else (facts.era_year[0] if facts.era_year else None)
     if year:
-        return dt.date(year, 1, 1), "year", f"date: only the year could be inferred{year_from}"
-    return None, None, "date: the text states no date; set `date` by hand"
+        return dt.date(year, 1, 1), "year", review_note("date", f"only the year could be inferred{year_from}")
+    return None, None, review_note("date", "the text states no date; set `date` by hand")
 
 
 def _year_reason(facts: PageFacts) -> str:
@@ -402,4 +413,5 @@ def assign_removed(drafts: list[Draft], blocks: list[Block], removed: list[Remov
         drafts[index].removed.append(item.as_dict())
         if item.kind == "page_jump" and "下转" in simplified(item.text):
             notes = drafts[index].fields.setdefault("review", None) or []
-            drafts[index].fields["review"] = [*notes, f"text: goes on on another page {item.text}, not in this seed"]
+            goes_on = review_note("text", f"goes on on another page {item.text}, not in this seed")
+            drafts[index].fields["review"] = [*notes, goes_on]

@@ -10,7 +10,7 @@ from . import frontmatter
 from .clean import clean_page
 from .content import MAX_CONTENT_BYTES, check_sidecar
 from .errors import GazetteError, Report, key_line
-from .extract import Draft, assign_removed, block_finder, build_draft, page_facts
+from .extract import Draft, assign_removed, block_finder, build_draft, noted_field, page_facts
 from .read import SeedText, read_seed, read_utf8
 from .slugs import UNDATED_SLUG, pinyin_words, unique
 from .split import split_page
@@ -21,7 +21,7 @@ SIDECAR_FIELDS = {"title", "subtitle", "city", "district", "province", "date", "
 FIELD_ORDER = ["title", "subtitle", "city", "district", "province", "date", "date_precision", "source", "author",
                "script", "seed", "seed_part", "seed_sha256", "captions", "review"]
 # A sidecar value settles the review note about that field.
-_SETTLES = {"title": "title:", "date": "date:", "source": "source:", "city": "city:"}
+SETTLED = frozenset({"title", "date", "source", "city"})  # a sidecar setting one of these settles its review notes
 SLUG_SYLLABLES = 8
 SLUG_CHARS = 80  # well under the 160 a content file's name may have
 
@@ -105,8 +105,8 @@ def _apply_sidecar(fields: dict, sidecar: dict) -> None:
         fields[key] = value
         if key == "date":
             fields["date_precision"] = sidecar.get("date_precision")
-        if key in _SETTLES and fields.get("review") and key != "review":
-            fields["review"] = [r for r in fields["review"] if not r.startswith(_SETTLES[key])] or None
+        if key in SETTLED and fields.get("review"):
+            fields["review"] = [r for r in fields["review"] if noted_field(r) != key] or None
 
 
 def make_slug(fields: dict, taken: set[str]) -> str:
