@@ -11,6 +11,7 @@ from .clean import clean_page
 from .content import MAX_CONTENT_BYTES, check_sidecar
 from .errors import GazetteError, Report, key_line
 from .extract import Draft, assign_removed, block_finder, build_draft, noted_field, page_facts
+from .model import reduced_iso
 from .read import SeedText, read_seed, read_utf8
 from .slugs import UNDATED_SLUG, pinyin_words, unique
 from .split import split_page
@@ -113,7 +114,7 @@ def make_slug(fields: dict, taken: set[str]) -> str:
     """ASCII, from date and title pinyin; fixed once written, so later imports never rename."""
     date, precision = fields.get("date"), fields.get("date_precision")
     # a year or a month is all that is known: the slug invents no day
-    prefix = (date.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]) if date else UNDATED_SLUG
+    prefix = reduced_iso(date, precision) or UNDATED_SLUG
     words = pinyin_words(str(fields.get("title") or ""))
     # a title of long Latin words (COVID-19 …) must not make a name over the slug limit
     return unique("-".join([prefix, *words[:SLUG_SYLLABLES]])[:SLUG_CHARS].rstrip("-"), taken)

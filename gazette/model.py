@@ -10,6 +10,13 @@ RELATED_COUNT = 5
 UNKNOWN_SOURCE = "未注明"  # the `source` of an article whose source is not known
 
 
+def reduced_iso(date: dt.date | None, precision: str | None) -> str:
+    """A date as ISO 8601 to its precision: "2020", "2020-03" or "2020-03-04" ("" for none)."""
+    if date is None:
+        return ""
+    return date.isoformat()[:{"year": 4, "month": 7}.get(precision or "day", 10)]
+
+
 @dataclass(frozen=True)
 class Article:
     slug: str
@@ -48,13 +55,7 @@ class Article:
         so no page or index shows the day a year-only date was stored with. Compared as text,
         a period sorts before the days in it.
         """
-        if self.date is None:
-            return ""
-        if self.date_precision == "year":
-            return f"{self.date.year:04d}"
-        if self.date_precision == "month":
-            return f"{self.date.year:04d}-{self.date.month:02d}"
-        return self.date.isoformat()
+        return reduced_iso(self.date, self.date_precision)
 
     @property
     def period_start(self) -> dt.date | None:
