@@ -265,7 +265,8 @@ def end_byline(simple: str) -> tuple[list[str], int]:
     match = _END_BYLINE.search(simple)
     if not match:
         return [], len(simple)
-    inner = re.sub(r"(?:^|\s)(?:文|图|摄影?|视频)\s*[/／|｜:：]\s*", " ", match.group("names"))
+    # 文/X, 图：Y, and 文 X with a space alone
+    inner = re.sub(r"(?:^|\s)(?:文|图|摄影?|视频)(?:\s*[/／|｜:：]\s*|\s+)", " ", match.group("names"))
     if re.search(r"[，。！？：:]", inner) or re.search(r"摄(?!影)|供图", inner):
         return [], len(simple)
     names = names_in(inner)
