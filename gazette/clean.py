@@ -13,7 +13,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
-from .meta import Meta, boilerplate, parse_masthead, parse_meta_line, widget_words
+from .meta import Meta, boilerplate, names_in, parse_masthead, parse_meta_line, widget_words
 from .script import HAN_CHARS, to_simplified
 
 
@@ -236,6 +236,7 @@ def clean_page(text: str) -> Cleaned:
         text = html.unescape(text)  # a text copy may still hold &nbsp; and the like
     entries = [_entry(Line(i + 1, normalize_line(t)), rules, removed) for i, t in enumerate(text.split("\n"))]
     _mark_menus(entries)
+    _unbox_bylines(entries)
     headline = choose_headline(entries)
     if headline is not None:
         _unfold_headline(entries[headline], removed)
@@ -281,6 +282,24 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
         says = bool(meta.source or meta.date or meta.authors) and (entry.kind != "navigation" or bool(meta.labels))
         entry.kind = "metadata" if says and not meta.weak else entry.kind or ("editor" if meta.labels else None)
     return entry
+
+
+_BOXED = re.compile(r"^[□■]\s*")  # a newspaper's mark before a byline, and before a column's name
+
+
+def _unbox_bylines(entries: list[Entry]) -> None:
+    """□陈晓光 or □本报记者 高文博 right below a headline is its byline, not a column's name: the
+    mark goes, the names stay for the byline to be read."""
+    previous = None
+    for e in entries:
+        if not e.text:
+            continue
+        if (e.kind in (None, "column") and _BOXED.match(e.text) and previous is not None and previous.kind is None
+                and len(previous.simple) <= 40 and "。" not in previous.simple):
+            rest = _BOXED.sub("", e.text)
+            if names_in(to_simplified(rest)):
+                e.text, e.simple, e.kind = rest, to_simplified(rest), None
+        previous = e
 
 
 def _mark_menus(entries: list[Entry]) -> None:

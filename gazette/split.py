@@ -200,8 +200,8 @@ def start_kind(paras: list[Para], i: int) -> str | None:
     p = paras[i]
     if p.kind != "text" or not heading_like(p) or p.simple.startswith("——"):
         return None
-    if is_name_line(p) and i > 0 and not paras[i - 1].heading:
-        return None
+    if is_name_line(p) and ((i > 0 and not paras[i - 1].heading) or names_in(p.simple)):
+        return None  # a name below a headline is its byline, not the next article's headline
     j = i + 1
     if j < len(paras) and paras[j].simple.startswith("——") and heading_like(paras[j]):
         j += 1  # a subtitle line
