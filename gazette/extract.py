@@ -169,7 +169,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
     source = _source(facts, paras, lines, lead_source)
     place = _place(title, subtitle, facts.dateline + body_text, source)
     _place_lines(place, simplified(f"{title} {subtitle or ''}"), paras, lines)
-    if place.city is None and block.kind != "commentary":
+    if place.city is None:
         review.append(review_note("city", f"the text is about several cities of {place.province} or the whole "
                                   "province; set `city` if one is meant" if place.province
                                   else "the text names no place; set `city` by hand"))

@@ -100,7 +100,7 @@ def names_in(text: str) -> list[str]:
         while (m := role.match(token)) and m.end() < len(token):  # 记者靳赫
             token = token[m.end():]
         token = re.sub(rf"(?:{role.pattern})$|报道$|摄$", "", token)  # 大连新闻传媒集团记者
-        if is_name(token) and token not in out:
+        if is_name(token) and not _source_like(token) and token not in out:  # 沈报 (全媒体记者) is a paper
             out.append(token)
     return out
 

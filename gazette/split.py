@@ -19,7 +19,8 @@ from .script import HAN_CHARS, to_simplified
 HAN = HAN_CHARS  # inside character classes
 NAME = rf"[{HAN}·]{{2,4}}"
 # a reporter's role, after the paper's or group's name if any (半岛记者, 大连新闻传媒集团记者)
-_ROLE = rf"(?:[{HAN}]{{0,10}}?)(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
+# a role, after the papers it writes for (沈阳日报、沈报全媒体记者)
+_ROLE = rf"(?:[{HAN}][{HAN}、]{{0,13}}?)?(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
 BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$"
                     rf"|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
 LEAD = re.compile(rf"^(?:本报讯|本报[{HAN}\d]{{1,12}}讯|新华社[{HAN}\d]{{1,14}}电"

@@ -44,6 +44,7 @@ def test_newspaper_page_with_feature_sidebar_commentary_and_briefs():
     assert (sidebar["city"], sidebar["district"], sidebar["author"]) == ("沈阳", "辽中区", "王云峰")
     commentary = found["党员就要看得出来冲得上去"].fields
     assert commentary["author"] == "忠言" and commentary["city"] is None
+    assert any(note.startswith("city: the text names no place") for note in commentary["review"])  # a curator sets it
     assert [found[t].fields["author"] for t in list(found)[3:]] == ["陈肖可", "盘组宣", "孙秀展"]
     assert [found[t].fields["city"] for t in list(found)[3:]] == ["抚顺", "盘锦", "葫芦岛"]
 
