@@ -188,7 +188,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         "date": date,
         "date_precision": precision,
         "source": simplified(source),
-        "author": "、".join(authors) or None,
+        "author": simplified("、".join(authors)) or None,  # one name in every script: the author lists group by it
         "script": detect_script(body_text or title),
         "captions": [c.text for c in block.captions] or None,
         "review": review or None,

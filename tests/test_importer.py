@@ -160,6 +160,14 @@ def test_any_common_encoding(tmp_path, encoding):
     assert draft.fields["date"] == dt.date(2022, 4, 5)
 
 
+def test_a_traditional_byline_gives_the_name_in_simplified(tmp_path):
+    """One person, one author list: 王雲峰 on a Traditional page is 王云峰, as the source is."""
+    path = tmp_path / "001.txt"
+    path.write_text(to_traditional((SEEDS / "001_d65a43b0fd7516ed.txt").read_text(encoding="utf-8")), encoding="utf-8")
+    authors = {d.fields["author"] for d in drafts_for(read_seed(path))}
+    assert {"王云峰", "忠言", "陈肖可"} <= authors and not any("雲" in (a or "") for a in authors)
+
+
 def test_undecodable_and_binary_files_are_named(tmp_path):
     from gazette.errors import GazetteError
     from gazette.read import read_seed as read
