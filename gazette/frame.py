@@ -64,11 +64,15 @@ def choose_headline(entries: list[Entry]) -> int | None:
     return best if best_score > 0 else None
 
 
+# a photo's credit closing a line, (新华网发) or (王军 摄): the line is a caption, never a headline
+_PHOTO_CREDIT = re.compile(r"[(（][^()（）]{0,16}(?:摄|发|供图)[)）]$")
+
+
 def _can_be_headline(entry: Entry) -> bool:
     s = entry.simple
     if WIRE_TITLE.match(s):
         return True
-    if entry.kind is not None or entry.meta is not None or is_byline_like(entry):
+    if entry.kind is not None or entry.meta is not None or is_byline_like(entry) or _PHOTO_CREDIT.search(s):
         return False
     return 4 <= len(s) <= 80 and not s.endswith(("。", "；", ";", "，", ",")) and len(HAN.findall(s)) >= 0.5 * len(s)
 

@@ -323,7 +323,9 @@ def _repair_latin(line: str, no: int, repairs: list[Repair]) -> str:
             or len(_LATIN_1.findall(fixed)) >= len(_LATIN_1.findall(line)):
         return line
     matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op != "equal":
-            repairs.append(Repair(no, fixed[b0:b1], line[a0:a1], LATIN_AS_UTF8))
+    changes = [(fixed[b0:b1], line[a0:a1]) for op, a0, a1, b0, b1 in matcher.get_opcodes() if op != "equal"]
+    # a repair of Chinese text gives characters GBK has (í”“ read back as UTF-8 is 픓: no repair)
+    if not all(ch.isascii() or ch == LOST or _is_known(ch) for now, _ in changes for ch in now):
+        return line
+    repairs += [Repair(no, now, was, LATIN_AS_UTF8) for now, was in changes]
     return fixed

@@ -86,6 +86,12 @@ def test_utf8_read_as_latin1_or_cp1252(codec):
         assert all(ch in PAGE for ch in repaired if ch != LOST)
 
 
+def test_a_repair_never_brings_another_script():
+    """í”“ read back as UTF-8 is 픓, a Hangul syllable: Chinese text keeps its Latin letters instead."""
+    line = "社区党员送来牛奶媽í”“。"
+    assert repair_mojibake(line) == (line, [])
+
+
 def test_mixed_line_repairs_only_the_garbled_part():
     line = "标题：" + "守住社区就是守住城市".encode().decode("gb18030") + "（记者 王丽）"
     repaired, [repair] = repair_mojibake(line)
