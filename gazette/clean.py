@@ -186,10 +186,19 @@ def classify(simplified: str, rules: dict) -> str | None:
         return "masthead"
     if rules["column_re"].match(simplified):
         return "column"
+    sentence = len(simplified) >= 20 and _SENTENCE.search(simplified) is not None
     for kind, patterns in rules["compiled"].items():
+        if sentence and kind in _LABEL_KINDS:
+            continue
         if any(p.search(simplified) for p in patterns):
             return kind
     return None
+
+
+# A sentence of the article (20 characters or more, a clause and an end) may use a widget's or a
+# menu's words (居民扫码登记。); their patterns are for labels (调查问题加载中,请稍候。), not for it.
+_SENTENCE = re.compile(r"[，,；].*[。！？]$")
+_LABEL_KINDS = frozenset({"widget", "navigation"})
 
 
 def _only_widgets(simplified: str) -> bool:

@@ -18,7 +18,7 @@ from .garbled import find_garbled
 from .meta import DATE, Meta, end_byline, full_dates, is_name, lead_byline, make_date, names_in, vocabulary
 from .model import UNKNOWN_SOURCE
 from .script import HAN_CHARS, detect_script
-from .split import Block, Para, heading_like, is_byline, is_name_line, simplified
+from .split import LEAD, Block, Para, heading_like, is_byline, is_name_line, simplified
 
 DATA = Path(__file__).parent / "data"
 
@@ -343,8 +343,12 @@ def _stand_in_title(paras: list[Para]) -> str:
     for p in paras[:4]:
         if heading_like(p, 30):
             return p.text
-    first = paras[0].text if paras else "无题"
-    return re.split(r"[。！？!?]", first)[0][:30]
+    if not paras:
+        return "无题"
+    lead = LEAD.match(paras[0].simple)  # 本报讯, 我东网讯: the paper's, not the story's first words
+    first = paras[0].text[lead.end() if lead else 0:].strip(" 　:：")
+    words = re.split(r"[。！？!?]", first)[0][:30] or paras[0].text[:30]
+    return words[1:] if words[0] in "“「" and not re.search(r"[”」]", words) else words  # a quote cut open
 
 
 def choose_date(text: str, facts: PageFacts) -> tuple[dt.date | None, str | None, str | None]:
