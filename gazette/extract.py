@@ -27,7 +27,8 @@ _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)\s*年(?!代)")
 _RUN_IN_SIGNATURE = re.compile(rf"^(.*[。！？!?”])\s*([{HAN_CHARS}]{{2,4}}|[{HAN_CHARS}]\s[{HAN_CHARS}]{{1,2}})$", re.S)
 _SITE = [re.compile(r"欢迎(?:来到|登陆|登录|光临|访问)(.{2,12}?(?:网|网站|在线|客户端|之窗))"),
          re.compile(r"^([^\s>»:：]{2,12}?(?:网|报|在线)(?:首页|官网)?|[^\s>»:：]{2,6}首页)\s*[>»]"),
-         re.compile(r"[-_|]\s*(\S{2,10}(?:网|报))$")]
+         re.compile(r"[-_|]\s*(\S{2,10}(?:网|报))$"),
+         re.compile(r"^(\S{2,10}?报)(?:数字报|电子版|数字版|电子报|多媒体数字报刊?)$")]  # an e-paper's masthead
 _YEAR_MONTH = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年\s*\d{1,2}\s*月")
 # Markdown's own characters, and an & that would start an entity (the text says "&lt;", not "<")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>]|&(?=#?\w+;))")
