@@ -34,12 +34,17 @@ class Removed:
         return {"kind": self.kind, "text": self.text, "line": self.line}
 
 
+def _compile(pattern: str) -> re.Pattern:
+    """A pattern of boilerplate.yaml, its {HAN} the Han characters of script.py."""
+    return re.compile(pattern.replace("{HAN}", HAN_CHARS))
+
+
 @lru_cache(maxsize=1)
 def _rules() -> dict:
     rules = dict(boilerplate())  # a copy: the compiled forms are added beside the data
-    rules["compiled"] = {kind: [re.compile(p) for p in pats] for kind, pats in rules["patterns"].items()}
+    rules["compiled"] = {kind: [_compile(p) for p in pats] for kind, pats in rules["patterns"].items()}
     rules["page_jump_re"] = re.compile(rules["page_jump"])
-    rules["column_re"] = re.compile(rules["column_tag"].format(HAN=HAN_CHARS))
+    rules["column_re"] = _compile(rules["column_tag"])
     rules["exact_set"] = set(rules["exact"])
     rules["spam_re"] = re.compile("|".join(rules["spam_words"]))
     return rules

@@ -209,12 +209,13 @@ def _set_source(meta: Meta, value: str) -> None:
         value = org
         if person not in meta.authors:
             meta.authors.append(person)
-    if 2 <= len(value) <= 30 and not re.search(r"[。，！？]", value):
+    # 来源: 浏览量:1308 — the label is empty, and the next label's words are no source
+    if 2 <= len(value) <= 30 and not re.search(r"[。，！？:：]", value):
         meta.source = meta.source or value
 
 
 # counts, weekdays, e-paper pages, WeChat's 发表于辽宁: beside a date line, they say nothing
-_NOISE = re.compile(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]|第?[A-Z]?\d{1,3}版|发表于\S{1,4}|IP属地\S{0,4}")
+_NOISE = re.compile(r"[\d.,%次]+|[A-Za-z]{1,3}|星期[一二三四五六日天]?|第?[A-Z]?\d{1,3}版|发表于\S{1,4}|IP属地\S{0,4}")
 
 
 def _is_noise(word: str) -> bool:
