@@ -7,13 +7,14 @@ Lines are matched in Simplified (via OpenCC) so each pattern covers both scripts
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
-from .meta import Meta, boilerplate, names_in, parse_masthead, parse_meta_line, widget_words
+from .meta import Meta, boilerplate, names_in, parse_masthead, parse_meta_line, vocabulary, widget_words
 from .script import HAN_CHARS, to_simplified
 
 
@@ -250,6 +251,7 @@ def clean_page(text: str) -> Cleaned:
         text = html.unescape(text)  # a text copy may still hold &nbsp; and the like
     entries = [_entry(Line(i + 1, normalize_line(t)), rules, removed) for i, t in enumerate(text.split("\n"))]
     _mark_menus(entries)
+    _join_label_values(entries)
     _unbox_bylines(entries)
     headline = choose_headline(entries)
     if headline is not None:
@@ -296,6 +298,24 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
         says = bool(meta.source or meta.date or meta.authors) and (entry.kind != "navigation" or bool(meta.labels))
         entry.kind = "metadata" if says and not meta.weak else entry.kind or ("editor" if meta.labels else None)
     return entry
+
+
+_BARE_LABEL = re.compile(r"\s*(\S{1,6}?)\s*[:：]\s*")
+
+
+def _join_label_values(entries: list[Entry]) -> None:
+    """来源: on one line and 华宣 on the next, as a page's table of fields prints them: one
+    metadata line, read as such, the value no longer a line of text."""
+    kinds = vocabulary()["label_kind"]
+    texts = [e for e in entries if e.text]
+    for label, value in itertools.pairwise(texts):
+        found = _BARE_LABEL.fullmatch(label.simple)
+        if not found or found.group(1) not in kinds or value.kind is not None or value.meta is not None \
+                or len(value.simple) > 30:
+            continue
+        meta = parse_meta_line(f"{found.group(1)}:{value.simple}")
+        if meta is not None:
+            label.meta, label.kind, value.kind = meta, "metadata", "metadata"
 
 
 _BOXED = re.compile(r"^[□■]\s*")  # a newspaper's mark before a byline, and before a column's name

@@ -189,7 +189,8 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         "date": date,
         "date_precision": precision,
         "source": simplified(source),
-        "author": simplified("、".join(authors)) or None,  # one name in every script: the author lists group by it
+        # in Simplified, one name in every script for the author lists; (华宣) closing it is the source again
+        "author": simplified("、".join(a for a in authors if a != source)) or None,
         "script": detect_script(body_text or title),
         "captions": [c.text for c in block.captions] or None,
         "review": review or None,
