@@ -14,7 +14,16 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .frame import WIRE_TITLE, Entry, choose_headline, mark_frame
-from .meta import Meta, boilerplate, names_in, parse_masthead, parse_meta_line, vocabulary, widget_words
+from .meta import (
+    Meta,
+    boilerplate,
+    names_in,
+    parse_masthead,
+    parse_meta_line,
+    publication_line,
+    vocabulary,
+    widget_words,
+)
 from .script import HAN_CHARS, to_simplified
 
 
@@ -293,6 +302,8 @@ def _entry(ln: Line, rules: dict, removed: list[Removed]) -> Entry:
     meta = parse_meta_line(plain) if entry.kind in (None, "masthead", "editor", "widget", "navigation") else None
     if meta is None and entry.kind == "masthead":
         meta = parse_masthead(plain)
+    if meta is None and entry.kind is None:
+        meta = publication_line(plain)
     if meta is not None:
         entry.meta = meta
         says = bool(meta.source or meta.date or meta.authors) and (entry.kind != "navigation" or bool(meta.labels))

@@ -298,8 +298,13 @@ def _take_end_byline(paras: list[Para], authors: list[str], lines: dict, removed
         paras.pop()
 
 
+_COLUMN_BAR = re.compile(r"^\s*[^\s|｜]{2,6}\s*[|｜]\s*(?=\S{4})")
+
+
 def split_title(text: str) -> tuple[str, str | None]:
-    """Headline and kicker/subtitle: of "A——B", the shorter part is the headline."""
+    """Headline and kicker/subtitle: of "A——B", the shorter part is the headline; a column's
+    name before a bar (北京视点 | …) is not part of it."""
+    text = _COLUMN_BAR.sub("", text)
     parts = [p.strip() for p in re.split(r"\s*——\s*", text.strip()) if p.strip()]
     if len(parts) != 2:
         return text.strip(), None

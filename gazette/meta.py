@@ -226,6 +226,15 @@ def _source_like(word: str) -> bool:
     return bool(re.fullmatch(rf"[{HAN}A-Za-z]{{2,16}}", word)) and bool(vocabulary()["source_end_re"].search(word))
 
 
+# a publication's name alone on a line: what no headline is (北京青年报客户端, 天健网)
+_PUBLICATION = re.compile(rf"[{HAN}A-Za-z]{{2,14}}?(?:客户端|日报|晚报|报|网|电视台|融媒体?中心|融媒)")
+
+
+def publication_line(simple: str) -> Meta | None:
+    """A line that is only a publication's name: its source when it stands right below a headline."""
+    return Meta(source=simple, weak=True) if _PUBLICATION.fullmatch(simple) else None
+
+
 def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
     """`共产党员网 打印 纠错`: a site's name among share and print widgets."""
     if len(words) == 1 and _source_like(words[0]) and len(simple.split()) > 1:
