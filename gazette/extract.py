@@ -189,8 +189,7 @@ def build_draft(block: Block, facts: PageFacts, seed_name: str, metas: list[tupl
         "date": date,
         "date_precision": precision,
         "source": simplified(source),
-        # in Simplified, one name in every script for the author lists; (华宣) closing it is the source again
-        "author": simplified("、".join(a for a in authors if a != source)) or None,
+        "author": "、".join(a for a in authors if a != source) or None,  # (华宣) closing it: the source again
         "script": detect_script(body_text or title),
         "captions": [c.text for c in block.captions] or None,
         "review": review or None,

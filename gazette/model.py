@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .script import to_simplified
+
 RELATED_COUNT = 5
 UNKNOWN_SOURCE = "未注明"  # the `source` of an article whose source is not known
 
@@ -71,7 +73,9 @@ class Article:
 
     @property
     def authors(self) -> list[str]:
-        return [name for name in (self.author or "").replace("，", "、").replace(",", "、").split("、") if name.strip()]
+        """The names, in Simplified: 王雲峰 of a Traditional page is the 王云峰 of the author lists."""
+        names = (self.author or "").replace("，", "、").replace(",", "、").split("、")
+        return [to_simplified(name.strip()) for name in names if name.strip()]
 
     @property
     def sort_key(self) -> tuple:

@@ -7,7 +7,8 @@ import json
 import re
 
 import pytest
-from conftest import REPO, make_site, run_cli
+from bs4 import BeautifulSoup
+from conftest import REPO, article_md, build_project, make_site, run_cli
 
 from gazette.importer import drafts_for
 from gazette.read import read_seed
@@ -160,12 +161,20 @@ def test_any_common_encoding(tmp_path, encoding):
     assert draft.fields["date"] == dt.date(2022, 4, 5)
 
 
-def test_a_traditional_byline_gives_the_name_in_simplified(tmp_path):
-    """One person, one author list: 王雲峰 on a Traditional page is 王云峰, as the source is."""
+def test_one_author_list_for_a_name_in_both_scripts(tmp_path):
+    """A Traditional page's byline is kept as written (王雲峯); the author lists know it as 王云峰."""
     path = tmp_path / "001.txt"
     path.write_text(to_traditional((SEEDS / "001_d65a43b0fd7516ed.txt").read_text(encoding="utf-8")), encoding="utf-8")
-    authors = {d.fields["author"] for d in drafts_for(read_seed(path))}
-    assert {"王云峰", "忠言", "陈肖可"} <= authors and not any("雲" in (a or "") for a in authors)
+    assert any((a or "").startswith("王雲峯") for a in {d.fields["author"] for d in drafts_for(read_seed(path))})
+    root = make_site(tmp_path / "site", {
+        "content/a.md": article_md(title="甲", author="王雲峯", body="黨員值守。"),
+        "content/b.md": article_md(title="乙", author="王云峰", body="党员值守。"),
+    })
+    report, public = build_project(root)
+    assert report.ok, [str(e) for e in report.errors]
+    authors = BeautifulSoup((public / "authors.html").read_text(encoding="utf-8"), "html.parser")
+    rows = [li.get_text(" ", strip=True) for li in authors.select("main li") if "王" in li.get_text()]
+    assert rows == ["王云峰 2 篇"]
 
 
 def test_undecodable_and_binary_files_are_named(tmp_path):
