@@ -166,8 +166,9 @@ def normalize_line(text: str) -> str:
 
 # --- Line classification ----------------------------------------------------------------------
 
-_MASTHEAD = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日.{0,6}(?:星期[一二三四五六日天]|[A-Z]?\d{1,2}版)"
-                       r"|(?:星期[一二三四五六日天]|第?[A-Z]?\d{1,2}版).{0,20}\d{4}年\d{1,2}月\d{1,2}日")
+_MASTHEAD = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日.{0,6}(?:星期[一二三四五六日天]|[A-Z]?\s*\d{1,2}\s*版)"
+                       r"|(?:星期[一二三四五六日天]|第?\s*[A-Z]?\s*\d{1,2}\s*版).{0,20}\d{4}年\d{1,2}月\d{1,2}日")
+_COPYRIGHT_HEAD = re.compile(r"^\S{0,12}版权(?:说明|声明)[:：]")
 _TOKEN_SEPARATORS = re.compile(r"[\s|｜•·/／:：【】\[\]()（）<>《》«»×,，、]+")
 _CRUMB = re.compile(r"\s*(?:>>?|»|＞|→|->)\s*")
 _CRUMB_HOME = re.compile(r"首页|主页|正文|当前位置|您的位置|位置[:：]")
@@ -195,6 +196,8 @@ def classify(simplified: str, rules: dict) -> str | None:
         return "spam"
     if _is_breadcrumb(simplified) or _is_menu(simplified):
         return "navigation"
+    if _COPYRIGHT_HEAD.match(simplified):  # however long the notice it opens
+        return "copyright"
     if len(simplified) > rules["max_line"]:
         return None
     if _MASTHEAD.search(simplified):

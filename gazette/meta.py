@@ -172,7 +172,8 @@ def parse_meta_line(simple: str) -> Meta | None:
 def parse_masthead(simple: str) -> Meta | None:
     """An e-paper's masthead: 盘锦日报 2020年02月18日 星期二 第03版:综合新闻."""
     date = first_date(simple)
-    name = next((w for w in _SEPARATORS.split(DATE.sub(" ", simple)) if _source_like(w)), None)
+    words = _SEPARATORS.split(DATE.sub(" ", re.sub(r"[《》〈〉]", " ", simple)))  # 《 人民政协报 》
+    name = next((w for w in words if _source_like(w)), None)
     return Meta(source=name, date=date) if date else None
 
 
