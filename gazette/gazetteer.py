@@ -164,6 +164,8 @@ class Gazetteer:
             province = PROVINCE_WIDE
         else:
             return Place()
+        if province in self.cities and self.cities[province].province == province:
+            return Place(province, province, None)  # 北京, 上海: the province is the city
         return Place(province, PROVINCE_WIDE if province == PROVINCE_WIDE else None, None)
 
     @staticmethod

@@ -224,7 +224,7 @@ def _is_noise(word: str) -> bool:
 
 
 def _source_like(word: str) -> bool:
-    return bool(re.fullmatch(rf"[{HAN}A-Za-z]{{2,16}}", word)) and bool(vocabulary()["source_end_re"].search(word))
+    return bool(re.fullmatch(rf"[{HAN}A-Za-z·]{{2,16}}", word)) and bool(vocabulary()["source_end_re"].search(word))
 
 
 # a publication's name alone on a line: what no headline is (北京青年报客户端, 天健网)
@@ -247,7 +247,7 @@ def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
 
 # 【文汇网讯】: a lead may stand in brackets of its own; the longest name that ends as a
 # publication's does (香港商报网, not 香港商报)
-_LEAD = re.compile(rf"^【?(?P<who>[{HAN}A-Za-z]{{1,14}}(?:网|报|台|社|在线|频道|融媒|客户端))"
+_LEAD = re.compile(rf"^【?(?P<who>[{HAN}A-Za-z·]{{1,14}}(?:网|报|台|社|在线|频道|融媒|客户端))"  # 中青报·中青网
                    rf"(?:[{HAN}\d月日]{{0,12}}?)(?P<kind>讯|消息|电)】?\s*(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]])?")
 _LEAD_ANY = re.compile(rf"^【?(?P<who>[{HAN}]{{2,10}})(?P<kind>讯|消息)】?\s*"
                        rf"(?:[(（【\[](?P<names>[^()（）【】\[\]]{{2,60}})[)）】\]]|[:：]"

@@ -37,7 +37,8 @@ CREDIT = re.compile(
 )
 # A caption says what the picture shows: 图为…, or a position in brackets (左二为…).
 CAPTION_WORDS = re.compile(r"^(?:图为|上图|下图|左图|右图|图片[:：])"
-                           r"|[(（]\s*(?:左|右|前排|后排|中)[一二三四五六七八九\d]?(?:起|为)?")
+                           r"|[(（]\s*(?:左|右|前排|后排|中)(?:[一二三四五六七八九\d](?:起|为)?|起|为|\s*[)）])")
+# (中青报·中青网记者 …) is no position: a position word is followed by a number, 起, 为 or the bracket's end
 CAPTION_MARK = re.compile(r"^[▲▼►◄◀▶△▽]")
 GALLERY_HEAD = re.compile(r"^[(（][^()（）]{1,60}[)）]\s*[(（]\d{1,2}[)）]")
 TERMINAL = tuple("。！？!?…”」』）)】;；—\"'’")

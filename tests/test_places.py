@@ -30,6 +30,7 @@ def where(title: str, body: str = "") -> tuple:
     ("海南东方市党员值守", "东方市八所镇党员干部轮班。", ("海南", "东方", None)),
     # named only in its party committee's name, where the words are cut 东宁|市委
     ("临时党支部筑牢防线", "经东宁市委组织部批准，东宁收费站成立临时党支部。", ("黑龙江", "牡丹江", "东宁市")),
+    ("社区慢下来，我们快起来", "北京多个社区出现疫情，青年志愿者主动报名。", ("北京", "北京", None)),  # a municipality
 ])
 def test_cities_of_other_provinces(title, body, expected):
     assert where(title, body) == expected
