@@ -297,12 +297,12 @@ def _take_end_byline(paras: list[Para], authors: list[str], lines: dict, removed
         paras.pop()
 
 
-_COLUMN_BAR = re.compile(r"^\s*[^\s|｜]{2,6}\s*[|｜]\s*(?=\S{4})")
+_COLUMN_BAR = re.compile(r"^\s*(?:[^\s|｜]{2,6}\s*[|｜]|【[^【】]{2,14}】)\s*(?=\S{4})")  # 北京视点 |, 【抗击疫情】
 
 
 def split_title(text: str) -> tuple[str, str | None]:
     """Headline and kicker/subtitle: of "A——B", the shorter part is the headline; a column's
-    name before a bar (北京视点 | …) is not part of it."""
+    name before a bar (北京视点 | …) or in brackets (【众志成城 抗击疫情】…) is not part of it."""
     text = _COLUMN_BAR.sub("", text)
     parts = [p.strip() for p in re.split(r"\s*——\s*", text.strip()) if p.strip()]
     if len(parts) != 2:
