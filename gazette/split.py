@@ -18,8 +18,8 @@ from .script import HAN_CHARS, to_simplified
 
 HAN = HAN_CHARS  # inside character classes
 NAME = rf"[{HAN}·]{{2,4}}"
-# a reporter's role, after the paper's or group's name if any (半岛记者, 大连新闻传媒集团记者)
-# a role, after the papers it writes for (沈阳日报、沈报全媒体记者)
+# a reporter's role, after the names of the papers or group if any (半岛记者, 大连新闻传媒集团记者,
+# 沈阳日报、沈报全媒体记者)
 _ROLE = rf"(?:[{HAN}][{HAN}、]{{0,13}}?)?(?:特约|见习|实习|全媒体|融媒体|首席)?(?:记者|通讯员|摄影记者|实习生)"
 BYLINE = re.compile(rf"^(?:{_ROLE}\s*{NAME}(?:[\s、，,]+{NAME}){{0,3}}\s*)+$"
                     rf"|^(?:文|作者)\s*[/／:：]\s*{NAME}(?:\s+{NAME}){{0,3}}$")
@@ -35,10 +35,10 @@ CREDIT = re.compile(
     rf"|(?<=[。\s])[{HAN}·]{{2,5}}(?:\s+[{HAN}·]{{2,5}})*\s*摄"
     rf"|[^\s，,。]{{2,20}}供图|供图\s*[^\s，,。]{{2,20}})$"
 )
-# A caption says what the picture shows: 图为…, or a position in brackets (左二为…).
+# A caption says what the picture shows: 图为…, or a position in brackets (左二为…, 中): a position
+# word is followed by a number, 起, 为 or the bracket's end, so (中青报·中青网记者 …) is none.
 CAPTION_WORDS = re.compile(r"^(?:图为|上图|下图|左图|右图|图片[:：])"
                            r"|[(（]\s*(?:左|右|前排|后排|中)(?:[一二三四五六七八九\d](?:起|为)?|起|为|\s*[)）])")
-# (中青报·中青网记者 …) is no position: a position word is followed by a number, 起, 为 or the bracket's end
 CAPTION_MARK = re.compile(r"^[▲▼►◄◀▶△▽]")
 GALLERY_HEAD = re.compile(r"^[(（][^()（）]{1,60}[)）]\s*[(（]\d{1,2}[)）]")
 TERMINAL = tuple("。！？!?…”」』）)】;；—\"'’")
