@@ -29,9 +29,10 @@ LEAD_LENGTH = 200
 # The place in a dateline is where the story was filed, not what it is about.
 _DATELINE = re.compile(rf"(新华社|本报|中新社|人民网|新华网|[{HAN_CHARS}]{{2,6}}网)[{HAN_CHARS}]{{2,8}}"
                        r"(\d{1,2}月\d{1,2}日)(电|讯)")
-# A bare name followed by one of these starts a longer name: 凤城镇, 新民屯, 中山路, 朝阳社区.
+# Words a place's suffix may open when a name is cut before it (东宁|市委): the name still counts.
 _SEAT_WORDS = frozenset({"市委", "县委", "区委", "旗委", "省委", "市政", "县政", "区政", "市长", "县长", "区长", "市民",
                          "县城", "市区", "省会"})
+# A bare name followed by one of these starts a longer name: 凤城镇, 新民屯, 中山路, 朝阳社区.
 _LONGER_NAME = re.compile(r"镇|乡|村|屯|庄|堡|寨|路|巷|街道|大街|大道|胡同|社区|小区|嘎查|苏木")
 # 城区, 郊区, 矿区: district names that are ordinary words count only right after their city.
 _GENERIC_DISTRICT = re.compile(r"^.区$")

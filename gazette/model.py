@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .script import to_simplified
 
@@ -71,7 +72,7 @@ class Article:
         """A district's list name, with its city: 铁西区 is in 沈阳 and in 鞍山."""
         return f"{self.city} {self.district}" if self.district and self.city else self.district
 
-    @property
+    @cached_property  # converted once, however many pages show them
     def authors(self) -> list[str]:
         """The names, in Simplified: 王雲峰 of a Traditional page is the 王云峰 of the author lists."""
         names = (self.author or "").replace("，", "、").replace(",", "、").split("、")
