@@ -332,21 +332,23 @@ def _join_label_values(entries: list[Entry]) -> None:
             label.meta, label.kind, value.kind = meta, "metadata", "metadata"
 
 
-_BOXED = re.compile(r"^[□■]\s*")  # a newspaper's mark before a byline, and before a column's name
+_BOXED = re.compile(r"^[□■●]\s*")  # a newspaper's mark before a byline, and before a column's name
 
 
 def _unbox_bylines(entries: list[Entry]) -> None:
-    """□陈晓光 or □本报记者 高文博 right below a headline is its byline, not a column's name: the
-    mark goes, the names stay for the byline to be read."""
+    """□陈晓光, □本报记者 高文博 or ●天门网全媒体记者付磊磊 right below a headline is its byline,
+    not a column's name: the mark goes, the names stay for the byline to be read."""
     previous = None
     for e in entries:
         if not e.text:
             continue
-        if (e.kind in (None, "column") and _BOXED.match(e.text) and previous is not None and previous.kind is None
-                and len(previous.simple) <= 40 and "。" not in previous.simple):
-            rest = _BOXED.sub("", e.text)
-            if names_in(to_simplified(rest)):
-                e.text, e.simple, e.kind = rest, to_simplified(rest), None
+        below_heading = previous is not None and previous.kind is None and len(previous.simple) <= 40 \
+            and "。" not in previous.simple
+        if e.kind in (None, "column") and _BOXED.match(e.text):
+            rest = to_simplified(_BOXED.sub("", e.text))
+            # below the headline, or naming a role: below the metadata lines too (●…全媒体记者付磊磊)
+            if names_in(rest) and (below_heading or vocabulary()["role_re"].search(rest)):
+                e.text, e.simple, e.kind = _BOXED.sub("", e.text), rest, None
         previous = e
 
 

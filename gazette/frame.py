@@ -44,7 +44,7 @@ def is_prose(simple: str) -> bool:
 
 
 def is_byline_like(entry: Entry) -> bool:
-    s = entry.simple
+    s = entry.simple.strip("()（） ")  # (长江日报记者周超 通讯员张珊妮) closing the text too
     return bool(is_name(re.sub(r"\s+", "", s)) or (len(s) <= 40 and _BYLINE_HINT.search(s) and not is_prose(s)))
 
 

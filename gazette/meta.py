@@ -97,7 +97,7 @@ def names_in(text: str) -> list[str]:
     out: list[str] = []
     for token in re.split(rf"[\s、，,;；/／|｜]+|(?<=[{HAN}])和(?=[{HAN}]{{2}})", text):
         token = token.strip("()（）:：“”\"' ")
-        while (m := role.match(token)) and m.end() < len(token):  # 记者靳赫
+        while (m := role.search(token)) and m.end() < len(token):  # 记者靳赫, 长江日报记者周超
             token = token[m.end():]
         token = re.sub(rf"(?:{role.pattern})$|报道$|摄$", "", token)  # 大连新闻传媒集团记者
         if is_name(token) and not _source_like(token) and token not in out:  # 沈报 (全媒体记者) is a paper
@@ -232,8 +232,15 @@ _PUBLICATION = re.compile(rf"[{HAN}A-Za-z]{{2,14}}?(?:客户端|日报|晚报|�
 
 
 def publication_line(simple: str) -> Meta | None:
-    """A line that is only a publication's name: its source when it stands right below a headline."""
-    return Meta(source=simple, weak=True) if _PUBLICATION.fullmatch(simple) else None
+    """A line that is only a publication's name: its source when it stands right below a
+    headline; with a byline after a bar (北京日报客户端 | 记者 周文丽), its source and authors."""
+    parts = re.split(r"\s*[|｜]\s*", simple)
+    if not _PUBLICATION.fullmatch(parts[0]) or len(parts) > 2:
+        return None
+    if len(parts) == 1:
+        return Meta(source=simple, weak=True)
+    names = names_in(parts[1]) if vocabulary()["role_re"].search(parts[1]) else []
+    return Meta(source=parts[0], authors=names) if names else None
 
 
 def _name_with_widgets(words: list[str], simple: str) -> Meta | None:
@@ -287,7 +294,9 @@ def end_byline(simple: str) -> tuple[list[str], int]:
         return [], len(simple)
     names = names_in(inner)
     rest = vocabulary()["role_re"].sub("", inner)
-    stray = [w for w in re.split(r"[\s、，,]+", rest) if w and w not in names and not _source_like(w)]
+    # what is left besides the names is papers: 长江日报(记者)周超 leaves 长江日报
+    left = [re.sub("|".join(map(re.escape, names)), "", w) if names else w for w in re.split(r"[\s、，,]+", rest)]
+    stray = [w for w in left if w and not _source_like(w)]
     if not names or stray:
         return [], len(simple)
     return names, match.start()
