@@ -72,8 +72,8 @@ def _render_samples(renderer: Renderer, jobs: list[PageJob]) -> None:
 def _check_links(project: Project, article, outputs: set[str], report: Report) -> None:
     """Relative links in a body must reach a page of the site or a static file of the layouts
     (relative to the article's folder)."""
-    text = read_utf8(project.root / article.source_path, root=project.root)
     folder = posixpath.dirname(article_path(article))
+    lines: list[str] | None = None  # the file's lines, read only to say where a broken link is
     for token in markdown().parse(article.body):
         for child in token.children or []:
             href = child.attrGet("href") if child.type == "link_open" else None
@@ -81,6 +81,8 @@ def _check_links(project: Project, article, outputs: set[str], report: Report) -
                 continue
             target = posixpath.normpath(posixpath.join(folder, unquote(href.split("#")[0].split("?")[0])))
             if target not in outputs and not (target.startswith(f"{STATIC}/") and (project.layouts / target).is_file()):
-                line = next((i for i, ln in enumerate(text.split("\n"), 1) if f"({href}" in ln), None)
+                if lines is None:
+                    lines = read_utf8(project.root / article.source_path, root=project.root).split("\n")
+                line = next((i for i, ln in enumerate(lines, 1) if f"({href}" in ln), None)
                 report.error(GazetteError(f"broken link {href!r}: no page {target} in the site",
                                           article.source_path, line, hint=f"links are relative to {folder}/"))

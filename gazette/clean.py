@@ -345,10 +345,11 @@ def _unbox_bylines(entries: list[Entry]) -> None:
         below_heading = previous is not None and previous.kind is None and len(previous.simple) <= 40 \
             and "。" not in previous.simple
         if e.kind in (None, "column") and _BOXED.match(e.text):
-            rest = to_simplified(_BOXED.sub("", e.text))
+            text = _BOXED.sub("", e.text)
+            simple = to_simplified(text)
             # below the headline, or naming a role: below the metadata lines too (●…全媒体记者付磊磊)
-            if names_in(rest) and (below_heading or vocabulary()["role_re"].search(rest)):
-                e.text, e.simple, e.kind = _BOXED.sub("", e.text), rest, None
+            if names_in(simple) and (below_heading or vocabulary()["role_re"].search(simple)):
+                e.text, e.simple, e.kind = text, simple, None
         previous = e
 
 

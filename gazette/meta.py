@@ -205,7 +205,7 @@ def _set_source(meta: Meta, value: str) -> None:
         meta.unknown_source = value not in vocab["self_source"]
         meta.source = meta.source or (value if value in vocab["self_source"] else None)
         return
-    org, slash, person = re.split(r"([/／])", value, maxsplit=1) if re.search(r"[/／]", value) else (value, "", "")
+    org, slash, person = value.replace("／", "/").partition("/")
     if slash and len(org) >= 2 and is_name(person):  # 江苏广电宿迁中心站/徐徐: the paper, then its reporter
         value = org
         if person not in meta.authors:
